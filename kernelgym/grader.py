@@ -1,0 +1,313 @@
+"""Grading one answer to one problem: the trusted side of KernelGym.
+
+The grader parses the answer, runs static checks, builds secret-seeded inputs and the reference outputs in its
+own process, sends only the inputs to a sandboxed child forked from a warm zygote, compares the raw output bytes
+that come back, checks for hacks, compiles every launched kernel specialization for a real GPU target, and (on a
+GPU) measures speed. See DESIGN.md, "Data flow of one grading".
+"""
+from __future__ import annotations
+
+import pickle
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from .compare import Malformed, compare_outputs, decode
+from .parsing import FormatError, parse_answer
+from .problem import Problem
+from .result import KernelResult
+from .rewards import total_reward
+from .sandbox import protocol
+from .sandbox.child import Job, Run
+from .sandbox.isolation import Limits
+from .sandbox.pool import Zygote, kill_child, wait_gone
+from .static_checks import check_source
+
+MAX_SPECS = 64
+
+
+@dataclass
+class GraderConfig:
+    """Settings of a :class:`Grader`.
+
+    Attributes:
+        seeds: Seeds per test case (fresh secret inputs for each).
+        timeout_s: Wall-clock limit for the candidate's process, per phase (run, compile).
+        limits: OS resource limits of the sandboxed child.
+        target: GPU target for the compile check: ``(backend, arch, warp_size)``, e.g. ``("cuda", 90, 32)``
+            or ``("hip", "gfx942", 64)``.
+        check_compile: Compile every launched specialization for ``target`` (CPU machines).
+        device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
+        timing_repeats: Timed calls per timing case on a GPU.
+        tag: Answer tag when the prompt uses ``<tag>...</tag>`` instead of a fenced block.
+        max_output_mb: Largest message accepted from a child.
+    """
+
+    seeds: int = 2
+    timeout_s: float = 120.0
+    limits: Limits = field(default_factory=Limits)
+    target: tuple = ("cuda", 90, 32)
+    check_compile: bool = True
+    device: str = "auto"
+    timing_repeats: int = 20
+    tag: str | None = None
+    max_output_mb: int = 1024
+
+
+@dataclass
+class _Expected:
+    label: str
+    run: Run
+    inputs: list
+    outputs: list
+
+
+class Grader:
+    """Grades answers in sandboxed children forked from warm zygotes (started on first use).
+
+    Use as a context manager, or call :meth:`close`, to stop the zygotes.
+    """
+
+    def __init__(self, config: GraderConfig | None = None):
+        self.config = config or GraderConfig()
+        self._zygotes: dict[str, Zygote] = {}
+
+    def __enter__(self) -> "Grader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for zygote in self._zygotes.values():
+            zygote.close()
+        self._zygotes.clear()
+
+    @property
+    def device(self) -> str:
+        if self.config.device != "auto":
+            return self.config.device
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+
+    def zygote(self, mode: str) -> Zygote:
+        if mode not in self._zygotes:
+            self._zygotes[mode] = Zygote(mode)
+        return self._zygotes[mode]
+
+    # --- the grading ---------------------------------------------------------------------------------
+    def grade(self, problem: Problem, completion: str, allow_plain_source: bool = False) -> KernelResult:
+        """Grade one completion (or plain source, if allowed) against a problem. Never raises for model errors."""
+        started = time.monotonic()
+        result = KernelResult(problem=problem.name)
+        try:
+            answer = parse_answer(completion, tag=self.config.tag, allow_plain_source=allow_plain_source)
+        except FormatError as exc:
+            return self._finish(result.fail("format", str(exc)), started)
+        result.format_ok = True
+        for hack in check_source(answer.source):
+            result.flag(hack)
+        if result.hacks:
+            return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),
+                                started)
+        phase = time.monotonic()
+        expected, ablation = self._references(problem)
+        result.timings["reference_s"] = time.monotonic() - phase
+        phase = time.monotonic()
+        specs = self._run(problem, answer.source, expected, ablation, result)
+        result.timings["run_s"] = time.monotonic() - phase
+        if self.device == "cpu" and self.config.check_compile and specs and not result.failure == "timeout":
+            phase = time.monotonic()
+            self._compile(answer.source, specs, result)
+            result.timings["compile_s"] = time.monotonic() - phase
+        elif self.device != "cpu":
+            result.compiled = result.launches > 0 and "CompilationError" not in result.error
+        elif not self.config.check_compile:
+            result.compiled = result.launches > 0
+        if result.compiled and self.device != "cpu" and result.tests_passed == result.tests_total:
+            self._time(problem, answer.source, result)
+        result.correct = (result.tests_total > 0 and result.tests_passed == result.tests_total
+                          and result.compiled and not result.hacks)
+        if result.tests_passed < result.tests_total and not result.failure:
+            result.fail("incorrect", "some tests failed")
+        return self._finish(result, started)
+
+    def _finish(self, result: KernelResult, started: float) -> KernelResult:
+        result.timings["total_s"] = time.monotonic() - started
+        return result
+
+    def _references(self, problem: Problem) -> tuple[list[_Expected], _Expected]:
+        expected = []
+        for case_index, case in enumerate(problem.test_cases):
+            for seed_index in range(self.config.seeds):
+                label = f"test case {case_index} {case or '(default sizes)'}, seed #{seed_index}"
+                expected.append(self._reference(problem, case, label))
+        ablation = self._reference(problem, problem.test_cases[0], "ablation")
+        return expected, ablation
+
+    def _reference(self, problem: Problem, case: dict, label: str) -> _Expected:
+        import torch
+
+        seed = secrets.randbits(31)
+        init_inputs, inputs = problem.instantiate(case, seed)
+        model = problem.build_model(init_inputs, seed)
+        with torch.no_grad():
+            out = model(*[x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
+        outputs = [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
+        run = Run(label=label, init_inputs=init_inputs, inputs=inputs, seed=seed)
+        return _Expected(label, run, [x.clone() if isinstance(x, torch.Tensor) else x for x in inputs], outputs)
+
+    # --- the sandboxed run ---------------------------------------------------------------------------
+    def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult) -> list:
+        mode = "interpret" if self.device == "cpu" else "cuda"
+        job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=self.config.limits,
+                  device=self.device, runs=[e.run for e in expected], ablation=ablation.run)
+        result.tests_total = len(expected)
+        specs: list[dict] = []
+        ops: dict[str, int] = {}
+        errors: list[str] = []
+        for header, buffers in self._session(mode, job, result):
+            kind = header.get("type")
+            if kind == "error":
+                result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
+            elif kind in ("run", "ablation"):
+                index = header.get("index")
+                if kind == "run" and not (isinstance(index, int) and 0 <= index < len(expected)):
+                    raise protocol.ChannelViolation("bad run index")
+                target = expected[index] if kind == "run" else ablation
+                launches = header.get("launches")
+                if kind == "run" and isinstance(launches, int) and launches >= 0:
+                    result.launches += launches
+                for op, count in (header.get("ops") or {}).items():
+                    ops[str(op)[:80]] = ops.get(str(op)[:80], 0) + 1
+                specs.extend(s for s in header.get("specs") or [] if isinstance(s, dict))
+                self._judge_run(kind, header, buffers, target, problem, result, errors)
+        if result.launches == 0 and result.tests_total and not result.failure in ("runtime", "timeout", "crash"):
+            result.flag("no_triton_launch")
+        for op in sorted(ops):
+            result.flag(f"torch_fallback:{op}")
+        if errors and not result.failure:
+            result.fail("incorrect", errors[0])
+        return specs[:MAX_SPECS]
+
+    def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors) -> None:
+        if "error" in header:
+            if kind == "run":
+                failure = "out_of_bounds" if header.get("out_of_bounds") else "runtime"
+                result.fail(failure, f"{target.label}: the answer raised\n{header['error']}")
+            return
+        try:
+            outputs = [decode(m, b) for m, b in zip(header.get("outputs", []), buffers)]
+            rest = buffers[len(outputs):]
+            inputs_after = [decode(m, b) for m, b in zip(header.get("inputs_after", []), rest)]
+        except (Malformed, TypeError):
+            raise protocol.ChannelViolation("malformed tensors") from None
+        if header.get("not_plain"):
+            result.flag("output_not_plain_tensor")
+        if header.get("aliases_input"):
+            result.flag("output_aliases_input")
+        if kind == "run" and _inputs_changed(target.inputs, inputs_after):
+            result.flag("input_mutated")
+        comparison = compare_outputs(target.outputs, outputs, problem.atol, problem.rtol)
+        if kind == "ablation":
+            if comparison.ok:
+                result.flag("noop_still_correct")
+            return
+        if comparison.max_abs_error is not None:
+            result.max_abs_error = max(result.max_abs_error or 0.0, comparison.max_abs_error)
+        if comparison.ok:
+            result.tests_passed += 1
+        else:
+            errors.append(f"{target.label}: {comparison.message}")
+
+    def _session(self, mode: str, job: Job, result: KernelResult):
+        """Fork a child, send the job, yield its messages until ``done``; enforce the deadline; clean up."""
+        workdir = tempfile.mkdtemp(prefix="kernelgym-")
+        job.workdir = workdir
+        pid, sock = self.zygote(mode).spawn()
+        deadline = time.monotonic() + self.config.timeout_s
+        try:
+            protocol.send(sock, {"type": "job"}, [pickle.dumps(job)])
+            while True:
+                header, buffers = protocol.recv(sock, deadline, self.config.max_output_mb * 2**20)
+                kind = header.get("type")
+                if kind == "hello":
+                    result.network_isolated = bool(header.get("network_isolated"))
+                elif kind == "done":
+                    if header.get("secret") != job.secret:
+                        raise protocol.ChannelViolation("wrong secret")
+                    return
+                else:
+                    yield header, buffers
+        except protocol.ChannelTimeout:
+            result.fail("timeout", f"the answer exceeded the wall-clock limit of {self.config.timeout_s:g} s "
+                                   f"and was killed")
+        except protocol.ChannelClosed:
+            result.fail("crash", "the answer's process exited before grading finished (it exited, was killed by a "
+                                 "signal, or hit a memory/CPU/file limit)")
+        except (protocol.ChannelViolation, BrokenPipeError, ConnectionResetError) as exc:
+            result.fail("crash", f"the answer's process broke the grading protocol ({exc})")
+        finally:
+            sock.close()
+            kill_child(pid)
+            wait_gone(pid)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    # --- compile check -------------------------------------------------------------------------------
+    def _compile(self, source: str, specs: list[dict], result: KernelResult) -> None:
+        job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
+                  limits=self.config.limits, specs=_clean_specs(specs), target=tuple(self.config.target))
+        outcome = []
+        for header, _ in self._session("compile", job, result):
+            if header.get("type") == "compiled":
+                outcome = [r for r in header.get("results", []) if isinstance(r, dict)]
+        failed = [r for r in outcome if not r.get("ok")]
+        result.compiled = bool(outcome) and not failed
+        if failed:
+            kernel = failed[0].get("kernel", "the answer")
+            result.fail("compile", f"{kernel} does not compile for {self.config.target[0]} "
+                                   f"{self.config.target[1]}:\n{str(failed[0].get('error', ''))[-1500:]}")
+
+    # --- GPU timing ----------------------------------------------------------------------------------
+    def _time(self, problem: Problem, source: str, result: KernelResult) -> None:
+        from .timing import time_problem
+
+        time_problem(self, problem, source, result)
+
+
+def _inputs_changed(before: list, after: list) -> bool:
+    import torch
+
+    tensors = [x for x in before if isinstance(x, torch.Tensor)]
+    if len(tensors) != len(after):
+        return True
+    return any(a.shape != b.shape or not torch.equal(a.reshape(-1).view(torch.uint8) if a.numel() else a,
+                                                     b.reshape(-1).view(torch.uint8) if b.numel() else b)
+               for a, b in zip((t.contiguous() for t in tensors), after))
+
+
+def _clean_specs(specs: list[dict]) -> list[dict]:
+    """Keep only well-typed JSON data from the child's launch records, deduplicated."""
+    seen, clean = set(), []
+    for spec in specs:
+        try:
+            item = {"module": str(spec["module"]), "qualname": str(spec["qualname"]),
+                    "signature": {str(k): str(v) for k, v in dict(spec["signature"]).items()},
+                    "constexprs": {str(k): v for k, v in dict(spec["constexprs"]).items()
+                                   if isinstance(v, (int, float, bool, str, type(None)))},
+                    "options": {str(k): int(v) for k, v in dict(spec.get("options") or {}).items()}}
+        except (KeyError, TypeError, ValueError):
+            continue
+        key = repr(sorted((k, repr(v)) for k, v in item.items()))
+        if key not in seen:
+            seen.add(key)
+            clean.append(item)
+    return clean
+
+
+def reward_of(result: KernelResult) -> float:
+    """The default total reward of a grading record."""
+    return total_reward(result)

@@ -1,0 +1,210 @@
+"""Problem files: KernelBench's format, plus optional KernelGym metadata.
+
+A problem is one Python file with ``class Model(nn.Module)``, ``get_inputs()`` and ``get_init_inputs()``, exactly as
+in KernelBench, so a KernelBench file loads unchanged. KernelGym reads these optional module-level names:
+
+- the module docstring, shown in the prompt;
+- ``ATOL`` / ``RTOL``: tolerances (default 1e-3 each);
+- ``TEST_CASES``: a list of dicts, each overriding UPPER_CASE module constants before ``get_inputs()`` and
+  ``get_init_inputs()`` are called (small shapes for correctness; default: the constants as they are);
+- ``TIMING_CASES``: the same for GPU timing (default: the constants as they are);
+- ``TAGS``: a list of strings.
+
+Seeding (as KernelBench does): for a test case and a seed, the grader calls ``torch.manual_seed(seed)`` before
+``get_init_inputs()``, before ``get_inputs()``, before ``Model(*init_inputs)`` and, in the sandbox, before
+``ModelNew(*init_inputs)``. A ``ModelNew`` that creates the same parameters in the same order therefore gets the same
+values as ``Model``.
+
+Problem files are trusted: they run in the grader's process. Candidate answers never do.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+DEFAULT_ATOL = 1e-3
+DEFAULT_RTOL = 1e-3
+SOLUTION_SUFFIX = "_solution"
+
+_module_lock = threading.Lock()
+
+
+class ProblemError(ValueError):
+    """A problem file is malformed; the message says what to fix."""
+
+
+@dataclass
+class Problem:
+    """One loaded problem file.
+
+    Attributes:
+        name: The file's stem, e.g. ``03_softmax``.
+        path: Path of the problem file.
+        source: Its text (shown in prompts).
+        docstring: The module docstring ("" if none).
+        level: 1, 2 or 3 when the file lives in a ``levelN`` folder, else None.
+        atol: Absolute tolerance.
+        rtol: Relative tolerance.
+        test_cases: Constant overrides for correctness runs.
+        timing_cases: Constant overrides for GPU timing runs.
+        tags: Free-form tags such as ``matmul``.
+    """
+
+    name: str
+    path: Path
+    source: str
+    docstring: str
+    level: int | None
+    atol: float
+    rtol: float
+    test_cases: list[dict[str, Any]]
+    timing_cases: list[dict[str, Any]]
+    tags: list[str]
+    module: ModuleType = field(repr=False)
+
+    @property
+    def solution_path(self) -> Path:
+        """Where the reference solution of this problem lives (it may not exist)."""
+        return self.path.with_name(self.path.stem + SOLUTION_SUFFIX + ".py")
+
+    @property
+    def key(self) -> str:
+        """A stable identifier: ``level1/03_softmax``, or the stem outside a level folder."""
+        return f"level{self.level}/{self.name}" if self.level else self.name
+
+    def instantiate(self, case: dict[str, Any], seed: int) -> tuple[list, list]:
+        """Build ``(init_inputs, inputs)`` for one test case and seed, seeding torch as KernelBench does."""
+        import torch
+
+        with self._constants(case):
+            torch.manual_seed(seed)
+            init_inputs = list(self.module.get_init_inputs())
+            torch.manual_seed(seed)
+            inputs = list(self.module.get_inputs())
+        return init_inputs, inputs
+
+    def build_model(self, init_inputs: list, seed: int):
+        """Construct the reference ``Model`` with the seed used for ``ModelNew``."""
+        import torch
+
+        torch.manual_seed(seed)
+        return self.module.Model(*init_inputs)
+
+    def _constants(self, case: dict[str, Any]):
+        return _Overrides(self.module, case)
+
+
+class _Overrides:
+    """Temporarily set module constants (under a lock: modules are shared between threads)."""
+
+    def __init__(self, module: ModuleType, case: dict[str, Any]):
+        self.module, self.case, self.saved = module, case, {}
+
+    def __enter__(self):
+        _module_lock.acquire()
+        for name, value in self.case.items():
+            self.saved[name] = getattr(self.module, name)
+            setattr(self.module, name, value)
+
+    def __exit__(self, *exc):
+        for name, value in self.saved.items():
+            setattr(self.module, name, value)
+        _module_lock.release()
+
+
+def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> Problem:
+    """Load and validate a problem file.
+
+    Args:
+        path: A KernelBench-format Python file.
+        overrides: Constant overrides applied to every test case (for example smaller sizes for a CPU smoke run of
+            a GPU-sized suite).
+
+    Raises:
+        ProblemError: The file is missing, does not parse, or lacks ``Model``/``get_inputs``/``get_init_inputs``, or
+            its metadata is malformed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProblemError(f"{path}: no such problem file")
+    source = path.read_text()
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        raise ProblemError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    module = _import_file(path, source)
+    for name in ("Model", "get_inputs", "get_init_inputs"):
+        if not hasattr(module, name):
+            raise ProblemError(f"{path}: defines no `{name}` (a KernelBench problem needs Model, get_inputs, "
+                               f"get_init_inputs)")
+    constants = {name for name in vars(module) if name.isupper()}
+    test_cases = _cases(path, module, "TEST_CASES", constants, overrides or {})
+    timing_cases = _cases(path, module, "TIMING_CASES", constants, {})
+    level = _level_of(path)
+    return Problem(
+        name=path.stem,
+        path=path.resolve(),
+        source=source,
+        docstring=ast.get_docstring(tree) or "",
+        level=level,
+        atol=float(getattr(module, "ATOL", DEFAULT_ATOL)),
+        rtol=float(getattr(module, "RTOL", DEFAULT_RTOL)),
+        test_cases=test_cases,
+        timing_cases=timing_cases,
+        tags=[str(tag) for tag in getattr(module, "TAGS", [])],
+        module=module,
+    )
+
+
+def _import_file(path: Path, source: str) -> ModuleType:
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(f"kernelgym_problem_{path.stem}_{digest}", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        exec(compile(source, str(path), "exec"), module.__dict__)
+    except Exception as exc:  # a broken problem file is the user's error, reported plainly
+        raise ProblemError(f"{path}: importing the problem failed: {type(exc).__name__}: {exc}") from exc
+    return module
+
+
+def _cases(path: Path, module: ModuleType, attr: str, constants: set[str], overrides: dict) -> list[dict]:
+    cases = getattr(module, attr, [{}])
+    if not isinstance(cases, (list, tuple)) or not cases or not all(isinstance(c, dict) for c in cases):
+        raise ProblemError(f"{path}: {attr} must be a non-empty list of dicts of constant overrides")
+    out = []
+    for case in cases:
+        case = {**case, **overrides}
+        unknown = sorted(set(case) - constants)
+        if unknown:
+            raise ProblemError(f"{path}: {attr} overrides {unknown}, which are not UPPER_CASE module constants")
+        out.append(case)
+    return out
+
+
+def _level_of(path: Path) -> int | None:
+    parent = path.resolve().parent.name
+    if parent.startswith("level") and parent[5:].isdigit():
+        return int(parent[5:])
+    return None
+
+
+def is_problem_file(path: Path) -> bool:
+    """True for ``*.py`` files that are problems (not solutions, not private helpers)."""
+    return (path.suffix == ".py" and not path.stem.endswith(SOLUTION_SUFFIX)
+            and not path.name.startswith(("_", ".")))
+
+
+def discover(root: str | Path) -> list[Path]:
+    """All problem files under ``root`` (a file, or a folder searched recursively), sorted."""
+    root = Path(root)
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise ProblemError(f"{root}: no such file or folder")
+    return sorted(p for p in root.rglob("*.py") if is_problem_file(p))

@@ -1,0 +1,60 @@
+"""The grading record: what the grader concluded about one answer to one problem."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+@dataclass
+class KernelResult:
+    """Outcome of grading one candidate answer.
+
+    Model failures (bad format, compile errors, wrong numbers, cheats, crashes) are scored here; harness bugs
+    raise instead.
+
+    Attributes:
+        problem: Problem name (the problem file's stem).
+        format_ok: The answer held exactly one Python block defining ``ModelNew`` and a ``@triton.jit`` kernel.
+        compiled: Every kernel specialization the candidate launched compiled for the real GPU target.
+        correct: Every test passed and no hack was detected.
+        tests_passed: Number of (test case, seed) runs whose outputs matched the reference.
+        tests_total: Number of (test case, seed) runs attempted.
+        max_abs_error: Largest absolute difference seen over finite elements (None if nothing was compared).
+        hacks: Named hack flags, for example ``torch_fallback:aten.mm`` or ``noop_still_correct``.
+        speedup: Reference time / candidate time on a GPU; None where speed was not measured.
+        error: Short text for the model and the user ("" when clean).
+        failure: Category of the first failure: format, static, runtime, timeout, crash, incorrect,
+            out_of_bounds, compile, or "" when none.
+        launches: Triton launches seen over the correctness runs.
+        network_isolated: The candidate's process ran without network access.
+        timings: Seconds spent per phase (parse, reference, run, compile, total) and, on a GPU, milliseconds.
+    """
+
+    problem: str = ""
+    format_ok: bool = False
+    compiled: bool = False
+    correct: bool = False
+    tests_passed: int = 0
+    tests_total: int = 0
+    max_abs_error: float | None = None
+    hacks: list[str] = field(default_factory=list)
+    speedup: float | None = None
+    error: str = ""
+    failure: str = ""
+    launches: int = 0
+    network_isolated: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def fail(self, failure: str, error: str) -> "KernelResult":
+        """Record the first failure (later ones do not overwrite it) and return self."""
+        if not self.failure:
+            self.failure, self.error = failure, error
+        return self
+
+    def flag(self, hack: str) -> None:
+        """Add a hack flag once."""
+        if hack not in self.hacks:
+            self.hacks.append(hack)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)

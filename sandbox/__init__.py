@@ -1,0 +1,4 @@
+"""The untrusted side of KernelGym: warm zygote processes that fork one sandboxed child per candidate.
+
+See :mod:`kernelgym.sandbox.child` for what the sandbox covers and what it does not.
+"""

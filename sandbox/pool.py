@@ -1,0 +1,130 @@
+"""Grader-side handles on warm zygotes, and the lifecycle of one sandboxed child."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import psutil
+
+from . import protocol
+
+
+class SandboxStartError(RuntimeError):
+    """A zygote could not be started (a broken installation, not a model failure)."""
+
+
+class Zygote:
+    """One warm zygote process in a given mode (``interpret``, ``compile`` or ``cuda``).
+
+    Started lazily on first use; :meth:`spawn` is thread-safe. The zygote's environment carries nothing of the
+    grader's but what Python needs to start.
+    """
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self._process: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._log = tempfile.TemporaryFile()
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "PYTHONPATH", "TRITON_DEFAULT_FP_FUSION",
+                                                 "CUDA_VISIBLE_DEVICES") if key in os.environ}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "kernelgym.sandbox.zygote", self.mode, str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self._log, start_new_session=True,
+        )
+        theirs.close()
+        self._control = ours
+
+    def spawn(self) -> tuple[int, socket.socket]:
+        """Fork a fresh child; return its pid and the grader's end of its private channel."""
+        with self._lock:
+            for attempt in range(2):
+                if self._process is None or self._process.poll() is not None:
+                    self._start()
+                ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    socket.send_fds(self._control, [b"f"], [theirs.fileno()])
+                    pid = struct.unpack("!q", _recv_exact(self._control, 8))[0]
+                    return pid, ours
+                except (OSError, EOFError) as exc:
+                    ours.close()
+                    error = exc
+                    self.close()
+                finally:
+                    theirs.close()
+            raise SandboxStartError(f"the {self.mode} zygote failed twice: {error}; stderr: {self._stderr()}")
+
+    def _stderr(self) -> str:
+        self._log.seek(0)
+        return self._log.read()[-2000:].decode(errors="replace")
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def close(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._process is not None:
+            kill_tree(self._process.pid)
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            self._process = None
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise EOFError("zygote closed the control socket")
+        data += chunk
+    return data
+
+
+def kill_child(pid: int) -> None:
+    """Kill a sandboxed child, its process group (it called setsid, so pgid == pid) and any descendants."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    kill_tree(pid)
+
+
+def kill_tree(pid: int) -> None:
+    try:
+        parent = psutil.Process(pid)
+        procs = parent.children(recursive=True) + [parent]
+    except psutil.Error:
+        return
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+
+
+def wait_gone(pid: int, timeout: float = 2.0) -> None:
+    """Wait until a child has exited (the zygote reaps it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.Error:
+            return
+        time.sleep(0.005)

@@ -1,0 +1,72 @@
+"""Framing for the private channel between the grader and a sandboxed child.
+
+A message is a JSON header plus zero or more raw byte buffers, each length-prefixed. The grader decodes only JSON
+and raw bytes from the child: never pickle, never objects. Messages to the child may carry a pickled job (the child
+trusts the grader, not the reverse).
+"""
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+
+_LEN = struct.Struct("!Q")
+
+
+class ChannelClosed(EOFError):
+    """The other side closed the channel before a full message arrived."""
+
+
+class ChannelTimeout(TimeoutError):
+    """No full message arrived before the deadline."""
+
+
+class ChannelViolation(ValueError):
+    """The other side sent something malformed or too large."""
+
+
+def send(sock: socket.socket, header: dict, buffers: list[bytes] = ()) -> None:
+    """Send one message: header JSON then each buffer."""
+    head = json.dumps({**header, "_buffers": [len(b) for b in buffers]}).encode()
+    sock.sendall(_LEN.pack(len(head)) + head)
+    for buf in buffers:
+        sock.sendall(memoryview(buf).cast("B"))
+
+
+def recv(sock: socket.socket, deadline: float | None = None, max_bytes: int = 1 << 31) -> tuple[dict, list[bytes]]:
+    """Receive one message, enforcing a wall-clock deadline (``time.monotonic()`` based) and a size limit."""
+    size = _LEN.unpack(_read(sock, _LEN.size, deadline))[0]
+    if size > 1 << 24:
+        raise ChannelViolation(f"header of {size} bytes")
+    try:
+        header = json.loads(_read(sock, size, deadline))
+        lengths = header.pop("_buffers")
+        if not isinstance(header, dict) or not all(isinstance(n, int) and n >= 0 for n in lengths):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        raise ChannelViolation("malformed header") from None
+    if sum(lengths) > max_bytes:
+        raise ChannelViolation(f"message of {sum(lengths)} bytes exceeds the {max_bytes}-byte limit")
+    return header, [_read(sock, n, deadline) for n in lengths]
+
+
+def _read(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ChannelTimeout
+            sock.settimeout(left)
+        try:
+            chunk = sock.recv_into(view[got:], n - got)
+        except socket.timeout:
+            raise ChannelTimeout from None
+        except ConnectionResetError:
+            chunk = 0
+        if chunk == 0:
+            raise ChannelClosed
+        got += chunk
+    return bytes(buf)

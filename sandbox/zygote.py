@@ -1,0 +1,84 @@
+"""A warm zygote: a process that has imported torch and triton once and forks one sandboxed child per request.
+
+Started by :class:`kernelgym.sandbox.pool.Zygote` as ``python -m kernelgym.sandbox.zygote MODE CONTROL_FD``.
+MODE is ``interpret`` (Triton's interpreter, for CPU machines), ``compile`` (Triton imported without the
+interpreter, for compile checks on CPU machines) or ``cuda`` (a GPU machine). A request is one socket descriptor
+passed over the control socket; the zygote forks, the child keeps that descriptor as its private channel to the
+grader, and the zygote answers with the child's pid.
+
+The zygote keeps torch at one thread and never initialises CUDA: a forked child that runs a matmul after its
+parent used OpenMP threads deadlocks, and CUDA cannot be used across fork.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import struct
+import sys
+
+
+def _warm_imports(mode: str) -> None:
+    os.environ["TRITON_INTERPRET"] = "1" if mode == "interpret" else "0"
+    os.environ.setdefault("TRITON_DEFAULT_FP_FUSION", "1")
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["MKL_NUM_THREADS"] = "1"
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import numpy  # noqa: F401  (the interpreter runs on NumPy)
+    import torch
+    import torch.nn  # noqa: F401
+    import torch.utils._python_dispatch  # noqa: F401
+    import torch.utils.deterministic  # noqa: F401
+
+    torch.set_num_threads(1)
+    import triton
+    import triton.language  # noqa: F401
+
+    if mode == "interpret":
+        import triton.runtime.interpreter  # noqa: F401
+    else:
+        import triton.backends.compiler  # noqa: F401
+        import triton.compiler  # noqa: F401
+        import triton.experimental.gluon  # noqa: F401  (imported lazily by the compiler otherwise)
+    from . import child, hooks, timing  # noqa: F401
+    del triton
+
+
+def _reap(signum, frame) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def serve(mode: str, control_fd: int) -> None:
+    _warm_imports(mode)
+    from .child import child_main
+
+    control = socket.socket(fileno=control_fd)
+    signal.signal(signal.SIGCHLD, _reap)
+    while True:
+        try:
+            _, fds, _, _ = socket.recv_fds(control, 16, 1)
+        except InterruptedError:
+            continue
+        except OSError:
+            return
+        if not fds:
+            return  # the grader closed the control socket
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            child_main(fds[0], interpret=(mode == "interpret"))
+        os.close(fds[0])
+        control.sendall(struct.pack("!q", pid))
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]))
