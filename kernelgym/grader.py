@@ -43,6 +43,8 @@ class GraderConfig:
         timing_repeats: Timed calls per timing case on a GPU.
         tag: Answer tag when the prompt uses ``<tag>...</tag>`` instead of a fenced block.
         max_output_mb: Largest message accepted from a child.
+        static_checks: Refuse answers flagged by the static checks before running them. Turn off only to test
+            that the runtime layers hold on their own.
     """
 
     seeds: int = 2
@@ -54,6 +56,7 @@ class GraderConfig:
     timing_repeats: int = 20
     tag: str | None = None
     max_output_mb: int = 1024
+    static_checks: bool = True
 
 
 @dataclass
@@ -108,7 +111,7 @@ class Grader:
         except FormatError as exc:
             return self._finish(result.fail("format", str(exc)), started)
         result.format_ok = True
-        for hack in check_source(answer.source):
+        for hack in check_source(answer.source) if self.config.static_checks else []:
             result.flag(hack)
         if result.hacks:
             return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),

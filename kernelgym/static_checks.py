@@ -40,6 +40,24 @@ def check_source(source: str) -> list[str]:
     return checker.flags
 
 
+def _module_outside_library(parts: list[str]) -> str | None:
+    """``torch.os`` -> ``torch.os``: an attribute chain of torch/triton/math that reaches a module of another
+    package (os, sys, ctypes, ... re-exported by accident). Resolved on the real modules, in the grader."""
+    import importlib
+    import types
+
+    if parts[0] not in ("torch", "triton", "math"):
+        return None
+    obj = importlib.import_module(parts[0])
+    for i, part in enumerate(parts[1:], start=1):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+        if isinstance(obj, types.ModuleType) and not obj.__name__.split(".")[0] in ("torch", "triton"):
+            return ".".join(parts[:i + 1])
+    return None
+
+
 class _Checker(ast.NodeVisitor):
     def __init__(self):
         self.flags: list[str] = []
@@ -106,6 +124,10 @@ class _Checker(ast.NodeVisitor):
 
     def _check_dotted(self, dotted: str) -> None:
         parts = dotted.split(".")
+        outside = _module_outside_library(parts)
+        if outside:
+            self.flag(f"forbidden_module_access:{outside}")
+            return
         if parts[0] == "torch":
             private = [i for i, p in enumerate(parts) if p.startswith("_") and not p.endswith("__")]
             if private:

@@ -36,6 +36,11 @@ def _warm_imports(mode: str) -> None:
     import triton
     import triton.language  # noqa: F401
 
+    if mode != "compile":
+        # Fill uninitialised memory with NaN / max-int in every child. Set here because the first call imports
+        # torch._inductor (about 2 s), which a child should not pay.
+        torch.use_deterministic_algorithms(True, warn_only=True)
+        torch.utils.deterministic.fill_uninitialized_memory = True
     if mode == "interpret":
         import triton.runtime.interpreter  # noqa: F401
     else:

@@ -1,0 +1,59 @@
+"""The ``kernelgym`` command line: ``eval`` grades one answer, ``check`` validates a problem suite."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kernelgym", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ev = commands.add_parser("eval", help="grade one answer to one problem")
+    ev.add_argument("problem", type=Path, help="a KernelBench-format problem file")
+    ev.add_argument("candidate", type=Path, help="a raw completion, or plain Python source defining ModelNew")
+    ev.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    _grader_options(ev)
+
+    ck = commands.add_parser("check", help="validate a suite: references pass, cheats are refused, no degenerate "
+                                           "problems")
+    ck.add_argument("root", nargs="?", type=Path, default=Path("problems"), help="a folder of problems, or one file")
+    ck.add_argument("--json", type=Path, help="also write the per-problem report to this JSON file")
+    ck.add_argument("--workers", type=int, default=None, help="problems checked in parallel (default: cores)")
+    ck.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a module constant in every test case (e.g. --set BATCH=2 for a CPU smoke run "
+                         "of a GPU-sized suite); repeatable")
+    _grader_options(ck)
+
+    args = parser.parse_args(argv)
+    if args.command == "eval":
+        from .commands import run_eval
+
+        return run_eval(args)
+    from .check import run_check
+
+    return run_check(args)
+
+
+def _grader_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", type=int, default=2, help="seeds per test case (default 2)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="wall-clock seconds per phase (default 120)")
+    parser.add_argument("--target", default="cuda:90", help="compile-check target, cuda:ARCH or hip:GFX "
+                                                            "(default cuda:90)")
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+
+
+def grader_config(args):
+    from .grader import GraderConfig
+
+    backend, _, arch = args.target.partition(":")
+    if backend not in ("cuda", "hip") or not arch:
+        raise SystemExit(f"--target must look like cuda:90 or hip:gfx942, not {args.target!r}")
+    target = ("cuda", int(arch), 32) if backend == "cuda" else ("hip", arch, 64)
+    return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
