@@ -1,0 +1,204 @@
+"""``kernelgym check``: validate a problem suite.
+
+For every problem: it loads; its reference solution (``NAME_solution.py`` beside it) is correct with no hack; a
+no-op, an all-zeros, an identity and a torch-fallback answer are all refused; and the problem is not degenerate
+(its output depends on its inputs, is not near-constant, differs between seeds, and is not matched by zeros).
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import cheats
+from .compare import compare_outputs
+from .grader import Grader
+from .problem import Problem, ProblemError, discover, load_problem
+
+SPREAD_FACTOR = 10.0  # the output's spread must exceed this many tolerance bands
+DEGENERACY_SEEDS = (11, 22, 33)
+
+
+@dataclass
+class ProblemCheck:
+    """The outcome of checking one problem; ``ok`` only when every item passed."""
+
+    problem: str
+    level: int | None = None
+    tags: list[str] = field(default_factory=list)
+    reference: str = ""
+    cheats: dict[str, str] = field(default_factory=dict)
+    degenerate: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def check_problem(path: Path, grader: Grader, overrides: dict | None = None) -> ProblemCheck:
+    """Run every check on one problem file."""
+    started = time.monotonic()
+    report = ProblemCheck(problem=path.stem)
+    try:
+        problem = load_problem(path, overrides=overrides)
+    except ProblemError as exc:
+        report.failures.append(str(exc))
+        return report
+    report.level, report.tags = problem.level, problem.tags
+    report.degenerate = degeneracy(problem)
+    report.failures += [f"degenerate: {d}" for d in report.degenerate]
+    _check_reference(problem, grader, report)
+    for name, source in cheat_answers(problem).items():
+        result = grader.grade(problem, source, allow_plain_source=True)
+        if result.correct:
+            report.cheats[name] = "ACCEPTED"
+            report.failures.append(f"the {name} cheat was judged correct")
+        else:
+            report.cheats[name] = ", ".join(result.hacks) or result.failure or "refused"
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _check_reference(problem: Problem, grader: Grader, report: ProblemCheck) -> None:
+    if not problem.solution_path.is_file():
+        report.reference = "missing"
+        report.failures.append(f"no reference solution at {problem.solution_path.name}")
+        return
+    result = grader.grade(problem, problem.solution_path.read_text(), allow_plain_source=True)
+    report.reference = f"{result.tests_passed}/{result.tests_total}"
+    if not result.correct:
+        why = ", ".join(result.hacks) or result.error.splitlines()[0] if result.error or result.hacks else "incorrect"
+        report.failures.append(f"reference solution not correct: {why}")
+
+
+def cheat_answers(problem: Problem) -> dict[str, str]:
+    """The four generic cheats, specialised to the output shapes of the problem's test cases."""
+    import torch
+
+    outputs = {}
+    for case in problem.test_cases:
+        init_inputs, inputs = problem.instantiate(case, seed=0)
+        with torch.no_grad():
+            out = problem.build_model(init_inputs, 0)(*inputs)
+        outs = out if isinstance(out, (tuple, list)) else [out]
+        key = tuple(tuple(x.shape) for x in inputs if isinstance(x, torch.Tensor))
+        outputs[key] = [(tuple(o.shape), str(o.dtype).replace("torch.", "")) for o in outs]
+    answers = {kind: cheats.shape_cheat(kind, outputs) for kind in cheats.SHAPE_CHEATS}
+    answers["torch_fallback"] = cheats.torch_fallback(problem.source)
+    return answers
+
+
+def degeneracy(problem: Problem) -> list[str]:
+    """Reasons the problem is degenerate on its first test case (empty when it is not)."""
+    import torch
+
+    case = problem.test_cases[0]
+    runs = []
+    for seed in DEGENERACY_SEEDS:
+        init_inputs, inputs = problem.instantiate(case, seed)
+        with torch.no_grad():
+            model = problem.build_model(init_inputs, seed)
+            runs.append((model, inputs, _as_list(model(*inputs))))
+    reasons = []
+    (model_a, inputs_a, out_a), (_, inputs_b, out_b) = runs[0], runs[1]
+    with torch.no_grad():
+        other_inputs = _as_list(model_a(*inputs_b))
+    if compare_outputs(out_a, other_inputs, problem.atol, problem.rtol).ok:
+        reasons.append("the output does not depend on the inputs")
+    if compare_outputs(out_a, out_b, problem.atol, problem.rtol).ok:
+        reasons.append("the output is the same for different seeds")
+    if compare_outputs(out_a, [torch.zeros_like(t) for t in out_a], problem.atol, problem.rtol).ok:
+        reasons.append("an all-zeros output passes the tolerance")
+    values = torch.cat([t.double().reshape(-1) for _, _, outs in runs for t in outs
+                        if t.is_floating_point()]) if any(t.is_floating_point() for t in out_a) else None
+    if values is not None and values.numel():
+        finite = values[torch.isfinite(values)]
+        band = problem.atol + problem.rtol * finite.abs().max().item() if finite.numel() else 0.0
+        if finite.numel() and (finite.max() - finite.min()).item() <= SPREAD_FACTOR * band:
+            reasons.append("the output is nearly constant (spread within 10 tolerance bands)")
+    return reasons
+
+
+def _as_list(out) -> list:
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def run_check(args) -> int:
+    """CLI entry point: check a suite and print a table; exit 1 on any failure."""
+    from .cli import grader_config
+
+    try:
+        paths = discover(args.root)
+        overrides = _parse_overrides(args.overrides)
+    except (ProblemError, ValueError) as exc:
+        print(f"error: {exc}")
+        return 2
+    if not paths:
+        print(f"error: no problem files under {args.root}")
+        return 2
+    workers = args.workers or os.cpu_count() or 1
+    started = time.monotonic()
+    with Grader(grader_config(args)) as grader, ThreadPoolExecutor(workers) as pool:
+        reports = list(_progress(pool.map(lambda p: check_problem(p, grader, overrides), paths), len(paths)))
+    print_table(reports, time.monotonic() - started)
+    if args.json:
+        args.json.write_text(json.dumps([{**asdict(r), "ok": r.ok} for r in reports], indent=1))
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def _parse_overrides(items: list[str]) -> dict:
+    import ast as _ast
+
+    overrides = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isupper():
+            raise ValueError(f"--set expects NAME=VALUE with an UPPER_CASE name, not {item!r}")
+        try:
+            overrides[name] = _ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            raise ValueError(f"--set {name}: {value!r} is not a Python literal") from None
+    return overrides
+
+
+def _progress(reports, total: int):
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status(f"checking {total} problems") as status:
+        for done, report in enumerate(reports, start=1):
+            status.update(f"checked {done}/{total}: {report.problem} {'ok' if report.ok else 'FAILED'}")
+            yield report
+
+
+def print_table(reports: list[ProblemCheck], seconds: float) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="kernelgym check", show_lines=False)
+    for column in ("problem", "level", "tags", "reference", *[c for c in (*cheats.SHAPE_CHEATS, "torch_fallback")],
+                   "verdict"):
+        table.add_column(column, overflow="fold")
+    for r in reports:
+        refused = [_short(r.cheats.get(name, "-")) for name in (*cheats.SHAPE_CHEATS, "torch_fallback")]
+        verdict = "[green]ok[/]" if r.ok else "[red]" + "; ".join(r.failures)[:200] + "[/]"
+        table.add_row(r.problem, str(r.level or "-"), ",".join(r.tags), r.reference, *refused, verdict)
+    console = Console(width=200)
+    console.print(table)
+    bad = [r for r in reports if not r.ok]
+    levels = {}
+    for r in reports:
+        levels[r.level] = levels.get(r.level, 0) + 1
+    per_level = ", ".join(f"level{k}: {v}" if k else f"other: {v}" for k, v in sorted(levels.items(),
+                                                                                         key=lambda kv: kv[0] or 0))
+    console.print(f"{len(reports) - len(bad)}/{len(reports)} problems ok ({per_level}) in {seconds:.0f} s; "
+                  f"every cheat refused: {'yes' if not any('ACCEPTED' in r.cheats.values() for r in reports) else 'NO'}")
+
+
+def _short(verdict: str) -> str:
+    return "[red]ACCEPTED[/]" if verdict == "ACCEPTED" else verdict.split(",")[0][:28]
