@@ -178,6 +178,7 @@ def _progress(reports, total: int):
 
 def print_table(reports: list[ProblemCheck], seconds: float) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="kernelgym check", show_lines=False)
@@ -186,11 +187,15 @@ def print_table(reports: list[ProblemCheck], seconds: float) -> None:
         table.add_column(column, overflow="fold")
     for r in reports:
         refused = [_short(r.cheats.get(name, "-")) for name in (*cheats.SHAPE_CHEATS, "torch_fallback")]
-        verdict = "[green]ok[/]" if r.ok else "[red]" + "; ".join(r.failures)[:200] + "[/]"
-        table.add_row(r.problem, str(r.level or "-"), ",".join(r.tags), r.reference, *refused, verdict)
+        verdict = "[green]ok[/]" if r.ok else f"[red]FAILED ({len(r.failures)})[/]"
+        table.add_row(escape(r.problem), str(r.level or "-"), escape(",".join(r.tags)), r.reference,
+                      *[escape(x) if "[red]" not in x else x for x in refused], verdict)
     console = Console(width=200)
     console.print(table)
     bad = [r for r in reports if not r.ok]
+    for r in bad:
+        console.print(f"[red]FAIL[/] {escape(r.problem)}: " + escape("; ".join(r.failures)), soft_wrap=True,
+                      highlight=False)
     levels = {}
     for r in reports:
         levels[r.level] = levels.get(r.level, 0) + 1

@@ -1,0 +1,55 @@
+"""`kernelgym eval`: one JSON object, exit code 0 whatever the verdict, clear errors for bad input."""
+import json
+import subprocess
+import sys
+
+from conftest import PROBLEMS, attack, fenced
+from test_problem import KERNELBENCH_RELU
+
+RELU_ANSWER = fenced((PROBLEMS / "level1" / "02_relu_solution.py").read_text())
+
+
+def kernelgym(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "kernelgym.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_eval_json_on_a_kernelbench_file_outside_problems(tmp_path):
+    problem = tmp_path / "19_ReLU.py"
+    problem.write_text(KERNELBENCH_RELU.replace("batch_size = 16", "batch_size = 2").replace("dim = 16384",
+                                                                                              "dim = 1000"))
+    answer = tmp_path / "completion.txt"
+    answer.write_text(RELU_ANSWER)
+    proc = kernelgym("eval", problem, answer, "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["correct"] and record["reward"] == 1.0 and record["hacks"] == []
+    for key in ("compiled", "format_ok", "tests_passed", "tests_total", "speedup", "error"):
+        assert key in record
+
+
+def test_eval_exit_code_is_zero_for_a_cheat_and_summary_names_it(tmp_path):
+    answer = tmp_path / "cheat.py"
+    answer.write_text(attack("torch_fallback_dummy_launch"))
+    proc = kernelgym("eval", PROBLEMS / "level1" / "01_vector_add.py", answer)
+    assert proc.returncode == 0
+    assert "HACK" in proc.stdout and "torch_fallback:aten.add" in proc.stdout
+
+
+def test_eval_reports_a_malformed_problem(tmp_path):
+    problem = tmp_path / "bad.py"
+    problem.write_text("def get_inputs():\n    return []\n")
+    answer = tmp_path / "a.py"
+    answer.write_text(RELU_ANSWER)
+    proc = kernelgym("eval", problem, answer)
+    assert proc.returncode == 2 and "defines no `Model`" in proc.stdout
+
+
+def test_check_fails_on_a_degenerate_problem(tmp_path):
+    (tmp_path / "zero.py").write_text(
+        "import torch\nimport torch.nn as nn\nclass Model(nn.Module):\n    def forward(self, x):\n"
+        "        return x * 0.0\nN = 8\ndef get_inputs():\n    return [torch.randn(N)]\n"
+        "def get_init_inputs():\n    return []\n")
+    proc = kernelgym("check", tmp_path, "--workers", "1")
+    assert proc.returncode == 1
+    assert "degenerate" in proc.stdout and "no reference solution" in proc.stdout

@@ -1,0 +1,53 @@
+"""Answer parsing: one block, valid Python, ModelNew, a @triton.jit kernel; short specific errors otherwise."""
+import pytest
+
+from kernelgym.parsing import FormatError, parse_answer
+
+KERNEL = "import triton\n@triton.jit\ndef k(x):\n    pass\nclass ModelNew:\n    pass\n"
+
+
+def test_accepts_one_python_fence():
+    answer = parse_answer(f"Sure!\n```python\n{KERNEL}```\nDone.")
+    assert answer.kernels == ["k"] and "class ModelNew" in answer.source
+
+
+def test_accepts_a_tagged_block_when_the_prompt_uses_tags():
+    assert parse_answer(f"<answer>\n{KERNEL}</answer>", tag="answer").kernels == ["k"]
+
+
+def test_accepts_autotuned_kernel_under_other_decorators():
+    source = "import triton\n@triton.autotune(configs=[], key=[])\n@triton.jit\ndef k(x):\n    pass\nclass ModelNew: pass\n"
+    assert parse_answer(f"```python\n{source}```").kernels == ["k"]
+
+
+def test_rejects_two_blocks():
+    with pytest.raises(FormatError, match="found 2 ```python code blocks"):
+        parse_answer(f"```python\n{KERNEL}```\n```python\n{KERNEL}```")
+
+
+def test_rejects_no_block():
+    with pytest.raises(FormatError, match="no ```python code block"):
+        parse_answer(KERNEL)
+
+
+def test_plain_source_allowed_only_when_asked():
+    assert parse_answer(KERNEL, allow_plain_source=True).kernels == ["k"]
+
+
+def test_rejects_missing_modelnew():
+    with pytest.raises(FormatError, match="no `class ModelNew"):
+        parse_answer("```python\nimport triton\n@triton.jit\ndef k(x):\n    pass\n```")
+
+
+def test_rejects_missing_kernel():
+    with pytest.raises(FormatError, match="no `@triton.jit` kernel"):
+        parse_answer("```python\nclass ModelNew:\n    pass\n```")
+
+
+def test_reports_syntax_error_line():
+    with pytest.raises(FormatError, match="syntax error on line 2"):
+        parse_answer("```python\nimport triton\ndef (:\n```")
+
+
+def test_ignores_non_python_fences():
+    assert parse_answer(f"```bash\npip install triton\n```\n```python\n{KERNEL}```").kernels == ["k"]

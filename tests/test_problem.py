@@ -1,0 +1,91 @@
+"""Problem loading: KernelBench files load unchanged; metadata is read; malformed files get clear errors."""
+import textwrap
+
+import pytest
+
+from conftest import PROBLEMS
+from kernelgym.problem import ProblemError, discover, load_problem
+
+KERNELBENCH_RELU = textwrap.dedent('''
+    import torch
+    import torch.nn as nn
+
+    class Model(nn.Module):
+        """Simple model that performs a ReLU activation."""
+        def __init__(self):
+            super(Model, self).__init__()
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.relu(x)
+
+    batch_size = 16
+    dim = 16384
+
+    def get_inputs():
+        x = torch.randn(batch_size, dim)
+        return [x]
+
+    def get_init_inputs():
+        return []
+''')
+
+
+def test_kernelbench_file_outside_problems_loads_with_defaults(tmp_path):
+    path = tmp_path / "19_ReLU.py"
+    path.write_text(KERNELBENCH_RELU)
+    problem = load_problem(path)
+    assert problem.name == "19_ReLU" and problem.level is None
+    assert problem.test_cases == [{}] and problem.atol == problem.rtol == 1e-3
+    init_inputs, inputs = problem.instantiate({}, seed=1)
+    assert init_inputs == [] and inputs[0].shape == (16, 16384)
+
+
+def test_metadata_is_read():
+    problem = load_problem(PROBLEMS / "level1" / "03_softmax.py")
+    assert problem.level == 1 and "softmax" in problem.tags and problem.atol == 1e-6
+    assert {"ROWS": 5, "COLS": 1} in problem.test_cases
+    assert problem.docstring.startswith("Row-wise softmax")
+    assert problem.solution_path.name == "03_softmax_solution.py"
+
+
+def test_test_case_overrides_constants_and_restores_them():
+    problem = load_problem(PROBLEMS / "level1" / "03_softmax.py")
+    _, inputs = problem.instantiate({"ROWS": 3, "COLS": 7}, seed=0)
+    assert inputs[0].shape == (3, 7)
+    assert problem.module.ROWS == 4096
+
+
+def test_same_seed_same_inputs_and_parameters():
+    problem = load_problem(PROBLEMS / "level1" / "05_layer_norm.py")
+    init_a, in_a = problem.instantiate(problem.test_cases[0], seed=5)
+    init_b, in_b = problem.instantiate(problem.test_cases[0], seed=5)
+    assert (in_a[0] == in_b[0]).all()
+    weight_a = problem.build_model(init_a, 5).norm.weight
+    weight_b = problem.build_model(init_b, 5).norm.weight
+    assert (weight_a == weight_b).all() and weight_a.std() > 0
+
+
+def test_missing_get_inputs_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("import torch\nclass Model(torch.nn.Module):\n    pass\ndef get_init_inputs():\n    return []\n")
+    with pytest.raises(ProblemError, match="defines no `get_inputs`"):
+        load_problem(path)
+
+
+def test_syntax_error_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("class Model(:\n")
+    with pytest.raises(ProblemError, match="broken.py:1: syntax error"):
+        load_problem(path)
+
+
+def test_unknown_override_is_a_clear_error(tmp_path):
+    path = tmp_path / "p.py"
+    path.write_text(KERNELBENCH_RELU + "\nTEST_CASES = [{'BATCH': 2}]\n")
+    with pytest.raises(ProblemError, match="not UPPER_CASE module constants"):
+        load_problem(path)
+
+
+def test_discover_skips_solutions():
+    paths = discover(PROBLEMS / "level1")
+    assert paths and not any(p.stem.endswith("_solution") for p in paths)

@@ -1,0 +1,38 @@
+"""The sandbox process model: warm zygote forks, no torch re-import, isolation facts, cleanup."""
+import os
+
+import psutil
+import pytest
+
+from conftest import fenced
+
+
+def test_children_fork_from_one_warm_zygote(grader, vector_add):
+    answer = fenced(vector_add.solution_path.read_text())
+    assert grader.grade(vector_add, answer).correct
+    zygote = grader.zygote("interpret")
+    first = zygote.pid
+    pid, sock = zygote.spawn()
+    try:
+        assert psutil.Process(pid).ppid() == first  # a fork: torch is already imported, not imported again
+    finally:
+        sock.close()
+    assert grader.grade(vector_add, answer).correct
+    assert zygote.pid == first
+
+
+def test_no_child_left_after_gradings(grader, vector_add):
+    grader.grade(vector_add, fenced(vector_add.solution_path.read_text()))
+    zygote = psutil.Process(grader.zygote("interpret").pid)
+    live = [c for c in zygote.children(recursive=True) if c.status() != psutil.STATUS_ZOMBIE]
+    assert live == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root here")
+def test_network_is_cut_off_as_root(grader, vector_add):
+    assert grader.grade(vector_add, fenced(vector_add.solution_path.read_text())).network_isolated
+
+
+def test_zygote_keeps_one_thread(grader):
+    zygote = psutil.Process(grader.zygote("interpret").pid)
+    assert zygote.num_threads() <= 2  # no OpenMP/MKL pool: forked matmuls would deadlock
