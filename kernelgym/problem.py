@@ -74,6 +74,18 @@ class Problem:
         return self.path.with_name(self.path.stem + SOLUTION_SUFFIX + ".py")
 
     @property
+    def split(self) -> str:
+        """``train``, ``validation`` or ``test``; an explicit ``SPLIT`` in the file wins, else a hash of the key.
+
+        The hash makes the assignment stable across releases (adding problems never moves existing ones):
+        70% train, 15% validation, 15% test.
+        """
+        explicit = getattr(self.module, "SPLIT", None)
+        if explicit is not None:
+            return str(explicit)
+        return split_of(self.key)
+
+    @property
     def key(self) -> str:
         """A stable identifier: ``level1/03_softmax``, or the stem outside a level folder."""
         return f"level{self.level}/{self.name}" if self.level else self.name
@@ -192,6 +204,19 @@ def _level_of(path: Path) -> int | None:
     if parent.startswith("level") and parent[5:].isdigit():
         return int(parent[5:])
     return None
+
+
+SPLITS = ("train", "validation", "test")
+
+
+def split_of(key: str) -> str:
+    """Stable split for a problem key: the first 8 hex digits of its SHA-256, bucketed 70/15/15.
+
+    >>> split_of("level1/03_softmax") in SPLITS
+    True
+    """
+    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
+    return "train" if bucket < 70 else ("validation" if bucket < 85 else "test")
 
 
 def is_problem_file(path: Path) -> bool:
