@@ -102,6 +102,22 @@ class Grader:
         return self._zygotes[mode]
 
     # --- the grading ---------------------------------------------------------------------------------
+    def grade_many(self, items: list[tuple[Problem, str]], workers: int | None = None,
+                   allow_plain_source: bool = False) -> list[KernelResult]:
+        """Grade a batch in parallel (one sandboxed child per answer); results come back in input order.
+
+        Args:
+            items: ``(problem, completion)`` pairs.
+            workers: Gradings in flight at once (default: the number of cores).
+            allow_plain_source: As for :meth:`grade`.
+        """
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        workers = workers or os.cpu_count() or 1
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(lambda item: self.grade(*item, allow_plain_source=allow_plain_source), items))
+
     def grade(self, problem: Problem, completion: str, allow_plain_source: bool = False) -> KernelResult:
         """Grade one completion (or plain source, if allowed) against a problem. Never raises for model errors."""
         started = time.monotonic()

@@ -120,3 +120,18 @@ def test_grader_still_correct_after_attacks(unguarded_grader, vector_add):
     for name in ("exit_in_forward", "out_of_bounds", "mutate_input"):
         unguarded_grader.grade(vector_add, fenced(attack(name)))
     assert unguarded_grader.grade(vector_add, fenced(vector_add.solution_path.read_text())).correct
+
+
+def test_autotuned_heuristic_kernel_is_counted_and_compiled(grader, vector_add):
+    from conftest import ROOT
+
+    answer = (ROOT / "tests" / "answers" / "vector_add_autotuned.py").read_text()
+    result = grader.grade(vector_add, fenced(answer))
+    assert result.correct and result.compiled and result.launches == result.tests_total
+
+
+def test_batch_grading_keeps_order(grader, vector_add):
+    answers = [attack("wrong_but_honest"), vector_add.solution_path.read_text(), attack("kernel_never_launched")]
+    results = grader.grade_many([(vector_add, fenced(a)) for a in answers], workers=2)
+    assert [r.correct for r in results] == [False, True, False]
+    assert results[2].hacks == ["no_triton_launch"]
