@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .compare import Malformed, compare_outputs, decode
 from .parsing import FormatError, parse_answer
 from .problem import Problem
-from .result import KernelResult
+from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .sandbox import protocol
 from .sandbox.child import Job, Run
@@ -65,6 +65,7 @@ class _Expected:
     run: Run
     inputs: list
     outputs: list
+    min_bytes: int = 0  # inputs and parameters read once, outputs written once
 
 
 class Grader:
@@ -177,7 +178,11 @@ class Grader:
             out = model(*[x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
         outputs = [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
         run = Run(label=label, init_inputs=init_inputs, inputs=inputs, seed=seed)
-        return _Expected(label, run, [x.clone() if isinstance(x, torch.Tensor) else x for x in inputs], outputs)
+        tensors = [x for x in inputs if isinstance(x, torch.Tensor)] + outputs + list(model.parameters()) \
+            + list(model.buffers())
+        min_bytes = sum(t.numel() * t.element_size() for t in tensors)
+        return _Expected(label, run, [x.clone() if isinstance(x, torch.Tensor) else x for x in inputs], outputs,
+                         min_bytes)
 
     # --- the sandboxed run ---------------------------------------------------------------------------
     def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult) -> list:
@@ -188,6 +193,7 @@ class Grader:
         specs: list[dict] = []
         ops: dict[str, int] = {}
         errors: list[str] = []
+        efficiencies: list[float] = []
         for header, buffers in self._session(mode, job, result):
             kind = header.get("type")
             if kind == "error":
@@ -203,6 +209,9 @@ class Grader:
                 for op, count in (header.get("ops") or {}).items():
                     ops[str(op)[:80]] = ops.get(str(op)[:80], 0) + 1
                 specs.extend(s for s in header.get("specs") or [] if isinstance(s, dict))
+                moved = _int(header.get("bytes_loaded")) + _int(header.get("bytes_stored"))
+                if kind == "run" and moved and "error" not in header:
+                    efficiencies.append(min(1.0, target.min_bytes / moved))
                 self._judge_run(kind, header, buffers, target, problem, result, errors)
         if result.launches == 0 and result.tests_total and not result.failure in ("runtime", "timeout", "crash"):
             result.flag("no_triton_launch")
@@ -210,6 +219,8 @@ class Grader:
             result.flag(f"torch_fallback:{op}")
         if errors and not result.failure:
             result.fail("incorrect", errors[0])
+        if efficiencies and self.device == "cpu":
+            result.traffic_efficiency = round(sum(efficiencies) / len(efficiencies), 4)
         return specs[:MAX_SPECS]
 
     def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors) -> None:
@@ -284,6 +295,9 @@ class Grader:
             if header.get("type") == "compiled":
                 outcome = [r for r in header.get("results", []) if isinstance(r, dict)]
         failed = [r for r in outcome if not r.get("ok")]
+        for r in outcome:
+            if r.get("ok") and isinstance(r.get("stats"), dict):
+                result.kernel_stats.append(_kernel_stats(str(r.get("kernel", "")), r["stats"]))
         result.compiled = bool(outcome) and not failed
         if failed:
             kernel = failed[0].get("kernel", "the answer")
@@ -308,6 +322,19 @@ def _inputs_changed(before: list, after: list) -> bool:
                for a, b in zip((t.contiguous() for t in tensors), after))
 
 
+def _int(value) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def _kernel_stats(kernel: str, stats: dict) -> KernelStats:
+    """Typed stats from the compile child's JSON, keeping only well-typed numbers."""
+    fields = {f: stats[f] for f in ("registers", "spill_bytes", "shared_bytes", "num_warps", "occupancy",
+                                   "global_loads_vector", "global_loads_scalar", "global_stores_vector",
+                                   "global_stores_scalar")
+              if isinstance(stats.get(f), (int, float)) and not isinstance(stats.get(f), bool)}
+    return KernelStats(kernel=kernel, **fields)
+
+
 def _clean_specs(specs: list[dict]) -> list[dict]:
     """Keep only well-typed JSON data from the child's launch records, deduplicated."""
     seen, clean = set(), []
@@ -317,7 +344,8 @@ def _clean_specs(specs: list[dict]) -> list[dict]:
                     "signature": {str(k): str(v) for k, v in dict(spec["signature"]).items()},
                     "constexprs": {str(k): v for k, v in dict(spec["constexprs"]).items()
                                    if isinstance(v, (int, float, bool, str, type(None)))},
-                    "options": {str(k): int(v) for k, v in dict(spec.get("options") or {}).items()}}
+                    "options": {str(k): int(v) for k, v in dict(spec.get("options") or {}).items()},
+                    "aligned": [str(a) for a in list(spec.get("aligned") or [])]}
         except (KeyError, TypeError, ValueError):
             continue
         key = repr(sorted((k, repr(v)) for k, v in item.items()))

@@ -6,6 +6,35 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class KernelStats:
+    """Static cost figures of one compiled kernel specialization, read from the GPU binary without a GPU.
+
+    Attributes:
+        kernel: Kernel name.
+        registers: Registers per thread.
+        spill_bytes: Local-memory bytes per thread (register spills).
+        shared_bytes: Shared memory per block.
+        num_warps: Warps per block.
+        occupancy: Estimated fraction of the SM's warp slots filled (registers, shared memory, warps).
+        global_loads_vector: Vector global-load instructions (``ld.global.v2/v4``) in the PTX.
+        global_loads_scalar: Scalar global-load instructions.
+        global_stores_vector: Vector global-store instructions.
+        global_stores_scalar: Scalar global-store instructions.
+    """
+
+    kernel: str
+    registers: int | None = None
+    spill_bytes: int | None = None
+    shared_bytes: int | None = None
+    num_warps: int | None = None
+    occupancy: float | None = None
+    global_loads_vector: int = 0
+    global_loads_scalar: int = 0
+    global_stores_vector: int = 0
+    global_stores_scalar: int = 0
+
+
+@dataclass
 class KernelResult:
     """Outcome of grading one candidate answer.
 
@@ -27,6 +56,10 @@ class KernelResult:
             out_of_bounds, compile, or "" when none.
         launches: Triton launches seen over the correctness runs.
         network_isolated: The candidate's process ran without network access.
+        traffic_efficiency: A CPU proxy for speed, not a measurement: the minimum bytes the operation must move
+            (inputs and parameters read once, outputs written once) over the bytes the candidate's kernels loaded
+            and stored under the interpreter, averaged over the correctness runs and capped at 1.
+        kernel_stats: Static GPU cost figures per compiled kernel specialization (compile check only).
         timings: Seconds spent per phase (parse, reference, run, compile, total) and, on a GPU, milliseconds.
     """
 
@@ -43,6 +76,8 @@ class KernelResult:
     failure: str = ""
     launches: int = 0
     network_isolated: bool = False
+    traffic_efficiency: float | None = None
+    kernel_stats: list[KernelStats] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def fail(self, failure: str, error: str) -> "KernelResult":

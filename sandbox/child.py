@@ -230,6 +230,8 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
     from triton.compiler import ASTSource
     from triton.runtime.jit import JITFunction
 
+    from .gpu_stats import kernel_stats
+
     try:
         module = _import_candidate(job)
     except BaseException as exc:
@@ -243,10 +245,13 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
             fn = _resolve(module, name)
             while not isinstance(fn, JITFunction):
                 fn = fn.fn
-            source = ASTSource(fn=fn, signature=spec["signature"], constexprs=spec["constexprs"])
+            attrs = {(fn.arg_names.index(arg),): [["tt.divisibility", 16]]
+                     for arg in spec.get("aligned", []) if arg in fn.arg_names}
+            source = ASTSource(fn=fn, signature=spec["signature"], constexprs=spec["constexprs"], attrs=attrs)
             compiled = triton.compile(source, target=target, options=spec.get("options") or None)
-            results.append({"ok": True, "kernel": name, "shared": compiled.metadata.shared,
-                            "num_warps": compiled.metadata.num_warps})
+            stats = kernel_stats(compiled, job.target[1]) if job.target[0] == "cuda" else {}
+            consts = ",".join(f"{k}={v}" for k, v in spec["constexprs"].items())
+            results.append({"ok": True, "kernel": f"{name}[{consts}]" if consts else name, "stats": stats})
         except BaseException as exc:
             results.append({"ok": False, "kernel": name, "error": _compile_message(exc)})
     protocol.send(sock, {"type": "compiled", "results": results})

@@ -188,7 +188,7 @@ def launch_spec(fn, args, kwargs) -> dict:
     params = list(inspect.signature(base).parameters.values())
     bound = dict(zip([p.name for p in params], args))
     bound.update({k: v for k, v in kwargs.items() if k in {p.name for p in params}})
-    signature, constexprs = {}, {}
+    signature, constexprs, aligned = {}, {}, []
     for p in params:
         value = bound.get(p.name, p.default)
         if "constexpr" in str(p.annotation):
@@ -196,10 +196,14 @@ def launch_spec(fn, args, kwargs) -> dict:
             constexprs[p.name] = value if isinstance(value, (int, float, bool, str, type(None))) else repr(value)
         elif isinstance(value, torch.Tensor):
             signature[p.name] = "*" + _TORCH_TO_TRITON.get(str(value.dtype).replace("torch.", ""), "fp32")
+            if value.data_ptr() % 16 == 0:
+                aligned.append(p.name)  # the JIT specializes 16-byte-aligned pointers the same way
         elif isinstance(value, bool):
             signature[p.name] = "i1"
         elif isinstance(value, int):
             signature[p.name] = "i32" if -2**31 <= value < 2**31 else "i64"
+            if value % 16 == 0:
+                aligned.append(p.name)
         elif isinstance(value, float):
             signature[p.name] = "fp32"
         elif value is None or value is inspect.Parameter.empty:
@@ -210,4 +214,4 @@ def launch_spec(fn, args, kwargs) -> dict:
             constexprs[p.name] = repr(value)
     options = {k: kwargs[k] for k in ("num_warps", "num_stages") if isinstance(kwargs.get(k), int)}
     return {"module": base.__module__, "qualname": base.__qualname__, "signature": signature,
-            "constexprs": constexprs, "options": options}
+            "constexprs": constexprs, "options": options, "aligned": aligned}
