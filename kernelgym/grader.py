@@ -21,7 +21,7 @@ from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .sandbox import protocol
 from .sandbox.child import Job, Run
-from .sandbox.isolation import Limits
+from .sandbox.isolation import Limits, remove_pids_cgroup
 from .sandbox.pool import Zygote, kill_child, wait_gone
 from .static_checks import check_source
 
@@ -257,6 +257,7 @@ class Grader:
         """Fork a child, send the job, yield its messages until ``done``; enforce the deadline; clean up."""
         workdir = tempfile.mkdtemp(prefix="kernelgym-")
         job.workdir = workdir
+        job.cgroup = f"kernelgym-{job.secret[:16]}"
         pid, sock = self.zygote(mode).spawn()
         deadline = time.monotonic() + self.config.timeout_s
         try:
@@ -265,7 +266,9 @@ class Grader:
                 header, buffers = protocol.recv(sock, deadline, self.config.max_output_mb * 2**20)
                 kind = header.get("type")
                 if kind == "hello":
-                    result.network_isolated = bool(header.get("network_isolated"))
+                    layers = [str(x) for x in header.get("isolation") or []]
+                    result.isolation = layers
+                    result.network_isolated = "network_namespace" in layers
                 elif kind == "done":
                     if header.get("secret") != job.secret:
                         raise protocol.ChannelViolation("wrong secret")
@@ -284,6 +287,7 @@ class Grader:
             sock.close()
             kill_child(pid)
             wait_gone(pid)
+            remove_pids_cgroup(job.cgroup)
             shutil.rmtree(workdir, ignore_errors=True)
 
     # --- compile check -------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class KernelResult:
             out_of_bounds, compile, or "" when none.
         launches: Triton launches seen over the correctness runs.
         network_isolated: The candidate's process ran without network access.
+        isolation: The sandbox layers that took effect (see ``kernelgym.sandbox.isolation``).
         traffic_efficiency: A CPU proxy for speed, not a measurement: the minimum bytes the operation must move
             (inputs and parameters read once, outputs written once) over the bytes the candidate's kernels loaded
             and stored under the interpreter, averaged over the correctness runs and capped at 1.
@@ -76,6 +77,7 @@ class KernelResult:
     failure: str = ""
     launches: int = 0
     network_isolated: bool = False
+    isolation: list[str] = field(default_factory=list)
     traffic_efficiency: float | None = None
     kernel_stats: list[KernelStats] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)

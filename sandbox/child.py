@@ -65,17 +65,18 @@ class Job:
     timing_repeats: int = 20
     specs: list[dict] = field(default_factory=list)
     target: tuple = ("cuda", 90, 32)
+    cgroup: str = ""
 
 
-def child_main(channel_fd: int, interpret: bool) -> None:
+def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False) -> None:
     """Entry point of a freshly forked child; never returns."""
     code = 0
     try:
         sock = socket.socket(fileno=channel_fd)
         _, buffers = protocol.recv(sock)
         job: Job = pickle.loads(buffers[0])
-        network_isolated = _confine(job, keep={sock.fileno()})
-        protocol.send(sock, {"type": "hello", "network_isolated": network_isolated})
+        layers = _confine(job, keep={sock.fileno()}, in_pid_namespace=in_pid_namespace)
+        protocol.send(sock, {"type": "hello", "isolation": layers})
         if job.kind == "run":
             _run_job(sock, job, interpret)
         else:
@@ -87,9 +88,16 @@ def child_main(channel_fd: int, interpret: bool) -> None:
         os._exit(code)
 
 
-def _confine(job: Job, keep: set[int]) -> bool:
+def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
+    """Apply every isolation layer the OS allows, in order; return the names of those that took effect."""
+    layers = ["pid_namespace"] if in_pid_namespace else []
     os.setsid()
-    network_isolated = isolation.cut_network()
+    if job.cgroup and isolation.join_pids_cgroup(job.cgroup, job.limits.processes):
+        layers.append("pids_cgroup")
+    if isolation.unshare(isolation.CLONE_NEWNET):
+        layers.append("network_namespace")
+    if isolation.read_only_filesystem(job.workdir):
+        layers.append("read_only_filesystem")
     os.chdir(job.workdir)
     env = {"PATH": "/usr/bin:/bin", "HOME": job.workdir, "TMPDIR": job.workdir, "OMP_NUM_THREADS": "1",
            "TRITON_CACHE_DIR": os.path.join(job.workdir, ".triton"), "PYTHONDONTWRITEBYTECODE": "1",
@@ -98,9 +106,11 @@ def _confine(job: Job, keep: set[int]) -> bool:
     isolation.scrub_environment(env)
     isolation.redirect_output(os.path.join(job.workdir, "output.log"))
     isolation.close_other_fds(keep)
-    isolation.apply_limits(job.limits)
+    isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers)
+    if isolation.drop_capabilities():
+        layers.append("no_capabilities")
     sys.dont_write_bytecode = True
-    return network_isolated
+    return layers + ["rlimits"]
 
 
 def _import_candidate(job: Job, module_name: str = "candidate"):

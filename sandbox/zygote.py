@@ -61,6 +61,26 @@ def _reap(signum, frame) -> None:
             return
 
 
+def _fork_sandboxed(channel_fd: int, report_fd: int, interpret: bool, child_main) -> None:
+    """In a helper process: enter a new PID namespace, fork the sandboxed child (PID 1 there), report its host
+    pid to the zygote, wait for it, exit. When the child dies, the kernel kills everything it started."""
+    from .isolation import CLONE_NEWPID, unshare
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    in_pid_namespace = unshare(CLONE_NEWPID)
+    child = os.fork()
+    if child == 0:
+        os.close(report_fd)
+        child_main(channel_fd, interpret=interpret, in_pid_namespace=in_pid_namespace)
+    os.close(channel_fd)
+    os.write(report_fd, struct.pack("!q", child))
+    os.close(report_fd)
+    try:
+        os.waitpid(child, 0)
+    finally:
+        os._exit(0)
+
+
 def serve(mode: str, control_fd: int) -> None:
     _warm_imports(mode)
     from .child import child_main
@@ -76,12 +96,17 @@ def serve(mode: str, control_fd: int) -> None:
             return
         if not fds:
             return  # the grader closed the control socket
-        pid = os.fork()
-        if pid == 0:
+        report_read, report_write = os.pipe()
+        helper = os.fork()
+        if helper == 0:
             control.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            child_main(fds[0], interpret=(mode == "interpret"))
+            os.close(report_read)
+            _fork_sandboxed(fds[0], report_write, interpret=(mode == "interpret"), child_main=child_main)
         os.close(fds[0])
+        os.close(report_write)
+        with os.fdopen(report_read, "rb") as report:
+            data = report.read(8)
+        pid = struct.unpack("!q", data)[0] if len(data) == 8 else -1
         control.sendall(struct.pack("!q", pid))
 
 

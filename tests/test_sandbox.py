@@ -14,7 +14,8 @@ def test_children_fork_from_one_warm_zygote(grader, vector_add):
     first = zygote.pid
     pid, sock = zygote.spawn()
     try:
-        assert psutil.Process(pid).ppid() == first  # a fork: torch is already imported, not imported again
+        helper = psutil.Process(psutil.Process(pid).ppid())  # the fork helper that made its PID namespace
+        assert helper.ppid() == first  # forks of the warm zygote: torch is already imported, not imported again
     finally:
         sock.close()
     assert grader.grade(vector_add, answer).correct
@@ -28,9 +29,12 @@ def test_no_child_left_after_gradings(grader, vector_add):
     assert live == []
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root here")
-def test_network_is_cut_off_as_root(grader, vector_add):
-    assert grader.grade(vector_add, fenced(vector_add.solution_path.read_text())).network_isolated
+@pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and cgroups need root here")
+def test_every_isolation_layer_takes_effect_as_root(grader, vector_add):
+    result = grader.grade(vector_add, fenced(vector_add.solution_path.read_text()))
+    assert result.network_isolated and result.correct
+    assert set(result.isolation) == {"pid_namespace", "pids_cgroup", "network_namespace", "read_only_filesystem",
+                                     "no_capabilities", "rlimits"}
 
 
 def test_zygote_keeps_one_thread(grader):
