@@ -77,6 +77,7 @@ class Grader:
     def __init__(self, config: GraderConfig | None = None):
         self.config = config or GraderConfig()
         self._zygotes: dict[str, Zygote] = {}
+        self._compiled = CompileCache()
 
     def __enter__(self) -> "Grader":
         return self
@@ -292,12 +293,24 @@ class Grader:
 
     # --- compile check -------------------------------------------------------------------------------
     def _compile(self, source: str, specs: list[dict], result: KernelResult) -> None:
-        job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
-                  limits=self.config.limits, specs=_clean_specs(specs), target=tuple(self.config.target))
-        outcome = []
-        for header, _ in self._session("compile", job, result):
-            if header.get("type") == "compiled":
-                outcome = [r for r in header.get("results", []) if isinstance(r, dict)]
+        specs = _clean_specs(specs)
+        target = tuple(self.config.target)
+        known = {i: self._compiled.get(source, spec, target) for i, spec in enumerate(specs)}
+        missing = [spec for i, spec in enumerate(specs) if known[i] is None]
+        fresh = []
+        if missing:
+            job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
+                      limits=self.config.limits, specs=missing, target=target)
+            for header, _ in self._session("compile", job, result):
+                if header.get("type") == "compiled":
+                    fresh = [r for r in header.get("results", []) if isinstance(r, dict)]
+            if len(fresh) == len(missing):
+                for spec, outcome in zip(missing, fresh):
+                    self._compiled.put(source, spec, target, outcome)
+        fresh_iter = iter(fresh)
+        outcome = [known[i] if known[i] is not None else next(fresh_iter, None) for i in range(len(specs))]
+        outcome = [r for r in outcome if r is not None]
+        result.timings["compiled_specs"] = float(len(missing))
         failed = [r for r in outcome if not r.get("ok")]
         for r in outcome:
             if r.get("ok") and isinstance(r.get("stats"), dict):
@@ -324,6 +337,45 @@ def _inputs_changed(before: list, after: list) -> bool:
     return any(a.shape != b.shape or not torch.equal(a.reshape(-1).view(torch.uint8) if a.numel() else a,
                                                      b.reshape(-1).view(torch.uint8) if b.numel() else b)
                for a, b in zip((t.contiguous() for t in tensors), after))
+
+
+class CompileCache:
+    """Compile-check outcomes kept by the grader, keyed by the answer's full source, the specialization and the
+    target, so that the same kernel is not compiled twice (repeated samples in a GRPO group, suite checks).
+
+    The cache lives in the grader's process, not in a directory the sandboxed children could write: a shared
+    on-disk Triton cache would let one answer plant a fake "compiled" artifact for another.
+    """
+
+    def __init__(self, capacity: int = 4096):
+        import collections
+        import threading
+
+        self._items: collections.OrderedDict = collections.OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(source: str, spec: dict, target: tuple) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps([source, spec, list(target)], sort_keys=True, default=str)
+                              .encode()).hexdigest()
+
+    def get(self, source: str, spec: dict, target: tuple) -> dict | None:
+        key = self._key(source, spec, target)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, source: str, spec: dict, target: tuple, outcome: dict) -> None:
+        with self._lock:
+            self._items[self._key(source, spec, target)] = outcome
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
 
 
 def _int(value) -> int:

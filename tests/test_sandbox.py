@@ -38,5 +38,16 @@ def test_every_isolation_layer_takes_effect_as_root(grader, vector_add):
 
 
 def test_zygote_keeps_one_thread(grader):
+    pid, sock = grader.zygote("interpret").spawn()  # make sure it has started
+    sock.close()
     zygote = psutil.Process(grader.zygote("interpret").pid)
     assert zygote.num_threads() <= 2  # no OpenMP/MKL pool: forked matmuls would deadlock
+
+
+def test_same_answer_is_not_compiled_twice(grader, vector_add):
+    answer = fenced(vector_add.solution_path.read_text() + "\n# a variant no other test grades\n")
+    first = grader.grade(vector_add, answer)
+    second = grader.grade(vector_add, answer)
+    assert first.compiled and second.compiled
+    assert first.timings["compiled_specs"] >= 1 and second.timings["compiled_specs"] == 0
+    assert [s.kernel for s in second.kernel_stats] == [s.kernel for s in first.kernel_stats]
