@@ -154,8 +154,11 @@ def apply_limits(limits: Limits, cap_processes: bool = True) -> None:
 
 def scrub_environment(env: dict[str, str]) -> None:
     """Replace the whole environment: nothing of the grader's (seeds, keys, paths) reaches the candidate."""
+    import tempfile
+
     os.environ.clear()
     os.environ.update(env)
+    tempfile.tempdir = None  # the zygote may have cached its own; the next use reads TMPDIR again
 
 
 def close_other_fds(keep: set[int]) -> None:
