@@ -22,7 +22,7 @@ from .rewards import total_reward
 from .sandbox import protocol
 from .sandbox.child import Job, Run
 from .sandbox.isolation import Limits, remove_pids_cgroup
-from .sandbox.pool import Zygote, kill_child, wait_gone
+from .sandbox.pool import Zygote, kill_child
 from .static_checks import check_source
 
 MAX_SPECS = 64
@@ -259,7 +259,8 @@ class Grader:
         workdir = tempfile.mkdtemp(prefix="kernelgym-")
         job.workdir = workdir
         job.cgroup = f"kernelgym-{job.secret[:16]}"
-        pid, sock = self.zygote(mode).spawn()
+        child = self.zygote(mode).spawn()
+        sock = child.sock
         deadline = time.monotonic() + self.config.timeout_s
         try:
             protocol.send(sock, {"type": "job"}, [pickle.dumps(job)])
@@ -286,8 +287,7 @@ class Grader:
             result.fail("crash", f"the answer's process broke the grading protocol ({exc})")
         finally:
             sock.close()
-            kill_child(pid)
-            wait_gone(pid)
+            kill_child(child)
             remove_pids_cgroup(job.cgroup)
             shutil.rmtree(workdir, ignore_errors=True)
 

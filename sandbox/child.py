@@ -31,6 +31,7 @@ import os
 import pickle
 import socket
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 
@@ -104,6 +105,7 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
            "TRITON_INTERPRET": os.environ.get("TRITON_INTERPRET", "0"),
            "TRITON_DEFAULT_FP_FUSION": os.environ.get("TRITON_DEFAULT_FP_FUSION", "1")}
     isolation.scrub_environment(env)
+    tempfile.tempdir = job.workdir  # the zygote may have cached /tmp, which is read-only here
     isolation.redirect_output(os.path.join(job.workdir, "output.log"))
     isolation.close_other_fds(keep)
     isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers)

@@ -10,10 +10,19 @@ import sys
 import tempfile
 import threading
 import time
+from typing import NamedTuple
 
 import psutil
 
 from . import protocol
+
+
+class Spawned(NamedTuple):
+    """A freshly forked sandboxed child."""
+
+    pid: int
+    sock: socket.socket
+    helper: int  # the zygote's fork helper that made the child's PID namespace and waits for it
 
 
 class SandboxStartError(RuntimeError):
@@ -46,8 +55,8 @@ class Zygote:
         theirs.close()
         self._control = ours
 
-    def spawn(self) -> tuple[int, socket.socket]:
-        """Fork a fresh child; return its pid and the grader's end of its private channel."""
+    def spawn(self) -> "Spawned":
+        """Fork a fresh child; return its pid, the grader's end of its private channel and its helper's pid."""
         with self._lock:
             for attempt in range(2):
                 if self._process is None or self._process.poll() is not None:
@@ -55,8 +64,8 @@ class Zygote:
                 ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
                 try:
                     socket.send_fds(self._control, [b"f"], [theirs.fileno()])
-                    pid = struct.unpack("!q", _recv_exact(self._control, 8))[0]
-                    return pid, ours
+                    pid, helper = struct.unpack("!qq", _recv_exact(self._control, 16))
+                    return Spawned(pid, ours, helper)
                 except (OSError, EOFError) as exc:
                     ours.close()
                     error = exc
@@ -96,13 +105,16 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
     return data
 
 
-def kill_child(pid: int) -> None:
-    """Kill a sandboxed child, its process group (it called setsid, so pgid == pid) and any descendants."""
+def kill_child(child: Spawned) -> None:
+    """Kill a sandboxed child, its process group (it called setsid, so pgid == pid) and any descendants, and wait
+    until both the child and its fork helper have exited."""
     try:
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(child.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    kill_tree(pid)
+    kill_tree(child.pid)
+    wait_gone(child.pid)
+    wait_gone(child.helper)
 
 
 def kill_tree(pid: int) -> None:
@@ -119,7 +131,7 @@ def kill_tree(pid: int) -> None:
 
 
 def wait_gone(pid: int, timeout: float = 2.0) -> None:
-    """Wait until a child has exited (the zygote reaps it)."""
+    """Wait until a process has exited (a zombie or reaped: the zygote reaps its children)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -4,7 +4,7 @@ Started by :class:`kernelgym.sandbox.pool.Zygote` as ``python -m kernelgym.sandb
 MODE is ``interpret`` (Triton's interpreter, for CPU machines), ``compile`` (Triton imported without the
 interpreter, for compile checks on CPU machines) or ``cuda`` (a GPU machine). A request is one socket descriptor
 passed over the control socket; the zygote forks, the child keeps that descriptor as its private channel to the
-grader, and the zygote answers with the child's pid.
+grader, and the zygote answers with the child's pid and the pid of the fork helper that made its PID namespace.
 
 The zygote keeps torch at one thread and never initialises CUDA: a forked child that runs a matmul after its
 parent used OpenMP threads deadlocks, and CUDA cannot be used across fork.
@@ -107,7 +107,7 @@ def serve(mode: str, control_fd: int) -> None:
         with os.fdopen(report_read, "rb") as report:
             data = report.read(8)
         pid = struct.unpack("!q", data)[0] if len(data) == 8 else -1
-        control.sendall(struct.pack("!q", pid))
+        control.sendall(struct.pack("!qq", pid, helper))
 
 
 if __name__ == "__main__":

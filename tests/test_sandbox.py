@@ -12,12 +12,13 @@ def test_children_fork_from_one_warm_zygote(grader, vector_add):
     assert grader.grade(vector_add, answer).correct
     zygote = grader.zygote("interpret")
     first = zygote.pid
-    pid, sock = zygote.spawn()
+    child = zygote.spawn()
     try:
-        helper = psutil.Process(psutil.Process(pid).ppid())  # the fork helper that made its PID namespace
+        helper = psutil.Process(psutil.Process(child.pid).ppid())  # the fork helper that made its PID namespace
+        assert helper.pid == child.helper
         assert helper.ppid() == first  # forks of the warm zygote: torch is already imported, not imported again
     finally:
-        sock.close()
+        child.sock.close()
     assert grader.grade(vector_add, answer).correct
     assert zygote.pid == first
 
@@ -38,8 +39,7 @@ def test_every_isolation_layer_takes_effect_as_root(grader, vector_add):
 
 
 def test_zygote_keeps_one_thread(grader):
-    pid, sock = grader.zygote("interpret").spawn()  # make sure it has started
-    sock.close()
+    grader.zygote("interpret").spawn().sock.close()  # make sure it has started
     zygote = psutil.Process(grader.zygote("interpret").pid)
     assert zygote.num_threads() <= 2  # no OpenMP/MKL pool: forked matmuls would deadlock
 

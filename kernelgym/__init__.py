@@ -1,0 +1,20 @@
+"""KernelGym: Gym-style environments, an honest sandboxed grader and a benchmark harness for Triton kernels.
+
+Importing the package does no work: ``make``, ``list_envs`` and ``register`` load their modules on first use.
+
+>>> import kernelgym
+>>> "kernelgym/kernel-v0" in kernelgym.list_envs()
+True
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["make", "list_envs", "register"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from . import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module 'kernelgym' has no attribute {name!r}")
