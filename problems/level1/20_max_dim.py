@@ -1,0 +1,40 @@
+"""Max reduction over the middle dimension of a 3-D tensor: out[b, c] = max_r x[b, r, c]
+(torch.max(x, dim=1).values; only the values are returned, not the indices).
+
+x is float32 of shape (BATCH, R, C) and may arrive as a non-contiguous view (a transposed (BATCH, C, R) tensor); the
+output has shape (BATCH, C) and dtype float32.
+"""
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.max(x, dim=1).values
+
+
+BATCH = 16
+R = 1024
+C = 4096
+TRANSPOSED = False  # when True, x is passed as torch.randn(BATCH, C, R).transpose(1, 2)
+
+
+def get_inputs():
+    if TRANSPOSED:
+        return [torch.randn(BATCH, C, R).transpose(1, 2)]
+    return [torch.randn(BATCH, R, C)]
+
+
+def get_init_inputs():
+    return []
+
+
+TAGS = ["reduction"]
+ATOL = 0.0
+RTOL = 0.0
+TEST_CASES = [{"BATCH": 4, "R": 37, "C": 50}, {"BATCH": 1, "R": 1, "C": 300},
+              {"BATCH": 3, "R": 64, "C": 33, "TRANSPOSED": True}, {"BATCH": 5, "R": 100, "C": 1}]
+TIMING_CASES = [{"BATCH": 16, "R": 1024, "C": 4096}]

@@ -1,0 +1,45 @@
+"""Linear layer followed by the exact GELU: out = gelu(x @ W^T + b), gelu(z) = 0.5 * z * (1 + erf(z / sqrt(2)))
+(nn.GELU with approximate='none').
+
+x has shape (BATCH, IN_FEATURES), float32; W (OUT_FEATURES, IN_FEATURES) and b (OUT_FEATURES,) belong to an
+nn.Linear with default initialisation. The output has shape (BATCH, OUT_FEATURES), float32."""
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self, in_features: int, out_features: int):
+        super().__init__()
+        self.fc = nn.Linear(in_features, out_features)
+        self.act = nn.GELU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.fc(x))
+
+
+BATCH = 4096
+IN_FEATURES = 4096
+OUT_FEATURES = 4096
+TRANSPOSED = False  # when True, x is a transposed (non-contiguous) view
+
+
+def get_inputs():
+    if TRANSPOSED:
+        return [torch.randn(IN_FEATURES, BATCH).t() * 2.0]
+    return [torch.randn(BATCH, IN_FEATURES) * 2.0]
+
+
+def get_init_inputs():
+    return [IN_FEATURES, OUT_FEATURES]
+
+
+# --- KernelGym metadata -------------------------------------------------------------------------
+TAGS = ["matmul", "activation", "fused"]
+ATOL = 1e-4
+RTOL = 1e-4
+TEST_CASES = [
+    {"BATCH": 16, "IN_FEATURES": 32, "OUT_FEATURES": 48},
+    {"BATCH": 1, "IN_FEATURES": 50, "OUT_FEATURES": 33},
+    {"BATCH": 37, "IN_FEATURES": 20, "OUT_FEATURES": 1, "TRANSPOSED": True},
+]
+TIMING_CASES = [{"BATCH": 4096, "IN_FEATURES": 4096, "OUT_FEATURES": 4096}]

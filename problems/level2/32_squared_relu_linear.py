@@ -1,0 +1,44 @@
+"""Squared ReLU followed by a linear layer (the Primer / nanoGPT-speedrun MLP down-projection):
+out = relu(x)^2 @ W^T + b, with relu(x)^2 = max(x, 0) * max(x, 0) element-wise.
+
+x has shape (BATCH, IN_FEATURES), float32; W (OUT_FEATURES, IN_FEATURES) and b (OUT_FEATURES,) belong to an
+nn.Linear with default initialisation. The output has shape (BATCH, OUT_FEATURES), float32."""
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self, in_features: int, out_features: int):
+        super().__init__()
+        self.fc = nn.Linear(in_features, out_features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(torch.relu(x).square())
+
+
+BATCH = 4096
+IN_FEATURES = 4096
+OUT_FEATURES = 4096
+TRANSPOSED = False  # when True, x is a transposed (non-contiguous) view
+
+
+def get_inputs():
+    if TRANSPOSED:
+        return [torch.randn(IN_FEATURES, BATCH).t() * 1.5]
+    return [torch.randn(BATCH, IN_FEATURES) * 1.5]
+
+
+def get_init_inputs():
+    return [IN_FEATURES, OUT_FEATURES]
+
+
+# --- KernelGym metadata -------------------------------------------------------------------------
+TAGS = ["matmul", "activation", "fused"]
+ATOL = 1e-4
+RTOL = 1e-4
+TEST_CASES = [
+    {"BATCH": 16, "IN_FEATURES": 32, "OUT_FEATURES": 48},
+    {"BATCH": 1, "IN_FEATURES": 50, "OUT_FEATURES": 33},
+    {"BATCH": 37, "IN_FEATURES": 20, "OUT_FEATURES": 1, "TRANSPOSED": True},
+]
+TIMING_CASES = [{"BATCH": 4096, "IN_FEATURES": 4096, "OUT_FEATURES": 4096}]
