@@ -1,0 +1,163 @@
+"""OpenAI's multi grader: named graders combined by an arithmetic formula.
+
+The formula (OpenAI's ``calculate_output``) may use the graders' names, numbers, ``+ - * /``, unary minus and
+``min``, ``max``, ``abs``. It is parsed with ``ast`` and walked, never evaluated by Python, and it is checked when
+the grader is built: an unknown name or a forbidden construct raises there, not in the middle of training.
+A formula value that is undefined (division by zero) or not finite scores 0.0.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .expression import BINARY_OPERATORS, ExpressionError, parse_expression
+from .templates import sample_of
+
+FUNCTIONS: dict[str, Callable[..., float]] = {"min": min, "max": max, "abs": abs}
+MAX_FORMULA_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class MultiGrade:
+    """The combined score and each grader's score.
+
+    Attributes:
+        score: The formula's value (0.0 where it is undefined or not finite).
+        scores: Each named grader's score.
+        reason: Why the score is 0.0 when the formula failed; else empty.
+    """
+
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    reason: str = ""
+
+
+def check_formula(formula: str, names: set[str]) -> ast.expr:
+    """Parse a formula and refuse anything but ``names``, numbers, ``+ - * /``, unary ``-`` and ``min/max/abs``.
+
+    Raises:
+        ValueError: The formula uses something else (the message names it).
+
+    >>> ast.dump(check_formula("-a", {"a"}))
+    "UnaryOp(op=USub(), operand=Name(id='a', ctx=Load()))"
+    >>> check_formula("__import__('os')", {"a"})
+    Traceback (most recent call last):
+    ...
+    ValueError: the formula may not call __import__; only min, max, abs
+    """
+    try:
+        tree = parse_expression(formula, max_chars=MAX_FORMULA_CHARS)
+    except ExpressionError as exc:
+        raise ValueError(f"bad formula {formula[:100]!r}: {exc}") from None
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.operator, ast.unaryop, ast.expr_context)):
+            continue
+        if isinstance(node, ast.BinOp) and type(node.op) in BINARY_OPERATORS:
+            continue
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            continue
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            continue
+        if isinstance(node, ast.Name):
+            if node.id in names and id(node) not in called:
+                continue
+            if node.id in FUNCTIONS:
+                if id(node) in called:
+                    continue
+                raise ValueError(f"{node.id} is a function; call it, e.g. {node.id}(a, b)")
+            raise ValueError(f"the formula uses {node.id!r}, which is not a grader ({', '.join(sorted(names))})")
+        if isinstance(node, ast.Call):
+            target = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)[:50]
+            if target not in FUNCTIONS:
+                raise ValueError(f"the formula may not call {target}; only {', '.join(FUNCTIONS)}")
+            if node.keywords or not node.args or (target == "abs" and len(node.args) != 1):
+                raise ValueError(f"bad arguments to {target} in the formula")
+            continue
+        raise ValueError(f"the formula may not use {type(node).__name__}; only names, numbers, + - * / and "
+                         f"{', '.join(FUNCTIONS)}")
+    return tree
+
+
+def evaluate_formula(tree: ast.expr, scores: dict[str, float]) -> float:
+    """The value of a formula checked by :func:`check_formula`.
+
+    Raises:
+        ZeroDivisionError: The formula divides by zero.
+
+    >>> evaluate_formula(check_formula("0.5 * a + 0.5 * max(b, 0.2)", {"a", "b"}), {"a": 1.0, "b": 0.0})
+    0.6
+    """
+    if isinstance(tree, ast.Constant):
+        return float(tree.value)
+    if isinstance(tree, ast.Name):
+        return float(scores[tree.id])
+    if isinstance(tree, ast.UnaryOp):
+        value = evaluate_formula(tree.operand, scores)
+        return -value if isinstance(tree.op, ast.USub) else value
+    if isinstance(tree, ast.Call):
+        return float(FUNCTIONS[tree.func.id](*(evaluate_formula(arg, scores) for arg in tree.args)))
+    return BINARY_OPERATORS[type(tree.op)](evaluate_formula(tree.left, scores), evaluate_formula(tree.right, scores))
+
+
+class MultiGrader:
+    """Graders combined by a formula; callable as ``grader(sample, item) -> float``.
+
+    Args:
+        graders: Name to grader: a callable ``(sample, item) -> float`` or an OpenAI-style grader spec (a dict,
+            built with :func:`kernelgym.graders.from_spec`). Names must be identifiers.
+        formula: The combination, e.g. ``"0.7 * correct + 0.3 * style"``.
+
+    Raises:
+        ValueError: A bad name, a bad spec, or a formula that uses something other than the graders' names,
+            numbers, ``+ - * /`` and ``min``, ``max``, ``abs``.
+    """
+
+    def __init__(self, graders: dict[str, Any], formula: str):
+        from .spec import from_spec
+
+        for name in graders:
+            if not (isinstance(name, str) and name.isidentifier()) or name in FUNCTIONS:
+                raise ValueError(f"grader name {name!r} must be an identifier other than {', '.join(FUNCTIONS)}")
+        self.graders = {name: g if callable(g) else from_spec(g) for name, g in graders.items()}
+        self.formula = formula
+        self._tree = check_formula(formula, set(graders))
+
+    def __call__(self, sample: dict | str, item: dict) -> float:
+        return self.details(sample, item).score
+
+    def details(self, sample: dict | str, item: dict) -> MultiGrade:
+        """The combined score and each grader's score."""
+        sample = sample_of(sample)
+        scores = {name: float(grader(sample, item)) for name, grader in self.graders.items()}
+        try:
+            value = evaluate_formula(self._tree, scores)
+        except ZeroDivisionError:
+            return MultiGrade(0.0, scores, "the formula divides by zero")
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            return MultiGrade(0.0, scores, f"the formula's value {value} is not finite")
+        return MultiGrade(value, scores)
+
+    def close(self) -> None:
+        """Close the graders that hold resources (sandboxed Python graders)."""
+        for grader in self.graders.values():
+            if hasattr(grader, "close"):
+                grader.close()
+
+
+def multi(graders: dict[str, Any], formula: str) -> MultiGrader:
+    """Combine named graders with a formula; see :class:`MultiGrader`.
+
+    >>> from kernelgym.graders import string_check
+    >>> grader = multi({"exact": lambda s, i: string_check(s["output_text"], i["answer"]),
+    ...                 "loose": lambda s, i: string_check(s["output_text"], i["answer"], "ilike")},
+    ...                "0.8 * exact + 0.2 * loose")
+    >>> grader({"output_text": "PARIS"}, {"answer": "Paris"})
+    0.2
+    """
+    return MultiGrader(graders, formula)

@@ -1,0 +1,144 @@
+"""Graders built from OpenAI RFT grader configs, so that a config written for OpenAI's fine-tuning API runs here.
+
+:func:`from_spec` takes the same JSON object (or its text) that OpenAI's ``grader`` field takes and returns a
+callable ``grader(sample, item) -> float`` over a sample (``{"output_text": ...}``, or the model's text) and an
+item (the dataset row). Supported ``type`` values and fields:
+
+- ``string_check``: ``input``, ``reference``, ``operation`` (``eq``, ``ne``, ``like``, ``ilike``);
+- ``text_similarity``: ``input``, ``reference``, ``evaluation_metric`` (see
+  :data:`kernelgym.graders.similarity.METRICS`); ``pass_threshold`` is accepted and does not change the score;
+- ``python``: ``source`` defining ``grade(sample, item)`` (``image_tag`` is accepted and ignored);
+- ``score_model``: ``input`` (OpenAI-style messages), ``model``, ``range``, ``sampling_params``, plus two fields
+  OpenAI does not need: ``base_url`` of the OpenAI-compatible endpoint and ``api_key_env``;
+- ``multi``: ``graders`` (name to spec) and ``calculate_output`` (the formula).
+
+Templates use OpenAI's ``{{sample.output_text}}``, ``{{sample.output_json.x}}`` and ``{{item.x}}`` (see
+:mod:`kernelgym.graders.templates`). A malformed config (bad JSON, an unknown type, a missing field) raises
+``ValueError`` when it is built.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .templates import render, sample_of
+
+TYPES = ("string_check", "text_similarity", "python", "score_model", "multi")
+
+
+def from_spec(spec: dict | str, sandbox=None) -> Callable[[dict | str, dict], float]:
+    """A grader ``(sample, item) -> float`` from an OpenAI-style grader config.
+
+    Args:
+        spec: The config, as a dict or as JSON text.
+        sandbox: For ``python`` graders (also inside ``multi``): a :class:`kernelgym.grader.Grader` to run them
+            in; by default each starts its own (call ``close()`` on the returned grader to stop it).
+
+    Raises:
+        ValueError: Malformed JSON, an unknown ``type`` or a missing or bad field.
+
+    >>> grade = from_spec({"type": "string_check", "name": "label", "operation": "eq",
+    ...                    "input": "{{sample.output_json.label}}", "reference": "{{item.label}}"})
+    >>> grade('{"label": "spam"}', {"label": "spam"}), grade('{"label": "sp', {"label": "spam"})
+    (1.0, 0.0)
+    >>> from_spec('{"type": "string_check", "input": ')
+    Traceback (most recent call last):
+    ...
+    ValueError: the grader config is not valid JSON: Expecting value at line 1 column 35
+    """
+    if isinstance(spec, (str, bytes)):
+        try:
+            spec = json.loads(spec)
+        except (ValueError, RecursionError) as exc:
+            detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) \
+                else "nested too deeply"
+            raise ValueError(f"the grader config is not valid JSON: {detail}") from None
+    if not isinstance(spec, dict):
+        raise ValueError(f"a grader config is a JSON object, not {type(spec).__name__}")
+    kind = spec.get("type")
+    if kind not in TYPES:
+        raise ValueError(f"unknown grader type {kind!r}; use one of {', '.join(TYPES)}")
+    return _BUILDERS[kind](spec, sandbox)
+
+
+def _field(spec: dict, name: str, kind: type | tuple = str) -> Any:
+    if name not in spec:
+        raise ValueError(f"a {spec['type']} grader needs the field {name!r}")
+    if not isinstance(spec[name], kind):
+        raise ValueError(f"field {name!r} of a {spec['type']} grader has the wrong type "
+                         f"({type(spec[name]).__name__})")
+    return spec[name]
+
+
+def _context(sample: dict | str, item: dict) -> dict:
+    return {"sample": sample_of(sample), "item": item}
+
+
+def _string_check(spec: dict, sandbox) -> Callable:
+    from .strings import OPERATIONS, string_check
+
+    input, reference, operation = _field(spec, "input"), _field(spec, "reference"), _field(spec, "operation")
+    if operation not in OPERATIONS:
+        raise ValueError(f"unknown operation {operation!r}; use one of {', '.join(OPERATIONS)}")
+
+    def grade(sample: dict | str, item: dict) -> float:
+        context = _context(sample, item)
+        return string_check(render(input, context), render(reference, context), operation)
+
+    return grade
+
+
+def _text_similarity(spec: dict, sandbox) -> Callable:
+    from .similarity import METRICS, text_similarity
+
+    input, reference = _field(spec, "input"), _field(spec, "reference")
+    metric = _field(spec, "evaluation_metric")
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+
+    def grade(sample: dict | str, item: dict) -> float:
+        context = _context(sample, item)
+        return text_similarity(render(input, context), render(reference, context), metric)
+
+    return grade
+
+
+def _python(spec: dict, sandbox) -> Callable:
+    from .python import PythonGrader
+
+    return PythonGrader(_field(spec, "source"), sandbox)
+
+
+def _score_model(spec: dict, sandbox) -> Callable:
+    from .judge import ScoreModelConfig, judge
+
+    messages = _field(spec, "input", (list, str))
+    if isinstance(messages, list) and not all(isinstance(m, dict) and "content" in m for m in messages):
+        raise ValueError("the input of a score_model grader is a list of {role, content} messages")
+    score_range = spec.get("range", [0, 1])
+    if not (isinstance(score_range, list) and len(score_range) == 2):
+        raise ValueError(f"range of a score_model grader is [min, max], not {score_range!r}")
+    options = {key: spec[key] for key in ("base_url", "api_key_env") if key in spec}
+    config = ScoreModelConfig(model=_field(spec, "model"), score_range=(float(score_range[0]), float(score_range[1])),
+                              prompt=messages if isinstance(messages, str) else tuple(messages),
+                              sampling_params=dict(spec.get("sampling_params") or {}), **options)
+
+    def grade(sample: dict | str, item: dict) -> float:
+        context = _context(sample, item)
+        context.update(input=context["sample"].get("output_text", ""), reference=item.get("reference", ""))
+        return judge(config, context).score
+
+    return grade
+
+
+def _multi(spec: dict, sandbox) -> Callable:
+    from .combine import MultiGrader
+
+    graders = _field(spec, "graders", dict)
+    built = {name: from_spec(sub, sandbox) if isinstance(sub, (dict, str)) else sub for name, sub in graders.items()}
+    return MultiGrader(built, _field(spec, "calculate_output"))
+
+
+_BUILDERS = {"string_check": _string_check, "text_similarity": _text_similarity, "python": _python,
+             "score_model": _score_model, "multi": _multi}

@@ -1,0 +1,67 @@
+"""OpenAI-style ``{{ ... }}`` templates over a sample (the model's output) and an item (the dataset row).
+
+``{{sample.output_text}}`` is the model's text; ``{{sample.output_json.field}}`` reads the text as JSON (derived
+from ``output_text`` when the sample has no ``output_json``); ``{{item.field}}`` (with dots for nested fields
+and digits for list indices) reads the dataset row. Values that are not strings are written as JSON.
+
+A field the model should have produced but did not (malformed JSON, a missing key under ``sample``) renders as
+the empty string, so the grader scores it low instead of crashing. A field missing from the item is a bug in the
+config or the data and raises ``KeyError``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
+_MISSING = object()
+
+
+def sample_of(output: str | dict) -> dict:
+    """A sample dict (``output_text`` and ``output_json``) from the model's text or an existing sample.
+
+    >>> sample_of('{"label": "spam"}')["output_json"]
+    {'label': 'spam'}
+    >>> sample_of("not json")["output_json"] is None
+    True
+    """
+    sample = {"output_text": output} if isinstance(output, str) else dict(output)
+    if "output_json" not in sample:
+        try:
+            sample["output_json"] = json.loads(str(sample.get("output_text", "")))
+        except (ValueError, RecursionError):
+            sample["output_json"] = None
+    return sample
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    """Fill every ``{{ path }}`` of ``template`` from ``context`` (usually ``{"sample": ..., "item": ...}``).
+
+    >>> render("Is {{ sample.output_text }} a {{item.kind}}?", {"sample": {"output_text": "7"},
+    ...                                                          "item": {"kind": "prime"}})
+    'Is 7 a prime?'
+    >>> render("{{sample.output_json.label}}", {"sample": sample_of("{broken"), "item": {}})
+    ''
+    """
+    def fill(match: re.Match) -> str:
+        path = match.group(1)
+        value = _lookup(context, path.split("."))
+        if value is _MISSING:
+            if path.split(".")[0] == "sample":
+                return ""
+            raise KeyError(f"template field {{{{{path}}}}} is not in the item or the grader's context")
+        return value if isinstance(value, str) else json.dumps(value)
+
+    return _FIELD.sub(fill, template)
+
+
+def _lookup(value: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+    return value
