@@ -80,6 +80,9 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
         protocol.send(sock, {"type": "hello", "isolation": layers})
         if job.kind == "run":
             _run_job(sock, job, interpret)
+        elif job.kind == "python":  # a user-written grader: see sandbox/script.py
+            from .script import run_script
+            run_script(sock, job)
         else:
             _compile_job(sock, job)
         protocol.send(sock, {"type": "done", "secret": job.secret})
