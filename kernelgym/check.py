@@ -157,8 +157,8 @@ def _parse_overrides(items: list[str]) -> dict:
     overrides = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name.isupper():
-            raise ValueError(f"--set expects NAME=VALUE with an UPPER_CASE name, not {item!r}")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--set expects NAME=VALUE with a module constant's name, not {item!r}")
         try:
             overrides[name] = _ast.literal_eval(value)
         except (ValueError, SyntaxError):

@@ -5,7 +5,7 @@ in KernelBench, so a KernelBench file loads unchanged. KernelGym reads these opt
 
 - the module docstring, shown in the prompt;
 - ``ATOL`` / ``RTOL``: tolerances (default 1e-3 each);
-- ``TEST_CASES``: a list of dicts, each overriding UPPER_CASE module constants before ``get_inputs()`` and
+- ``TEST_CASES``: a list of dicts, each overriding module-level constants before ``get_inputs()`` and
   ``get_init_inputs()`` are called (small shapes for correctness; default: the constants as they are);
 - ``TIMING_CASES``: the same for GPU timing (default: the constants as they are);
 - ``TAGS``: a list of strings.
@@ -136,7 +136,7 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
     Args:
         path: A KernelBench-format Python file.
         overrides: Constant overrides applied to every test case (for example smaller sizes for a CPU smoke run of
-            a GPU-sized suite).
+            a GPU-sized suite); names the file does not define are ignored, so one set fits a whole suite.
 
     Raises:
         ProblemError: The file is missing, does not parse, or lacks ``Model``/``get_inputs``/``get_init_inputs``, or
@@ -155,8 +155,9 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
         if not hasattr(module, name):
             raise ProblemError(f"{path}: defines no `{name}` (a KernelBench problem needs Model, get_inputs, "
                                f"get_init_inputs)")
-    constants = {name for name in vars(module) if name.isupper()}
-    test_cases = _cases(path, module, "TEST_CASES", constants, overrides or {})
+    constants = _constants_of(module)
+    applicable = {k: v for k, v in (overrides or {}).items() if k in constants}
+    test_cases = _cases(path, module, "TEST_CASES", constants, applicable)
     timing_cases = _cases(path, module, "TIMING_CASES", constants, {})
     level = _level_of(path)
     return Problem(
@@ -194,9 +195,21 @@ def _cases(path: Path, module: ModuleType, attr: str, constants: set[str], overr
         case = {**case, **overrides}
         unknown = sorted(set(case) - constants)
         if unknown:
-            raise ProblemError(f"{path}: {attr} overrides {unknown}, which are not UPPER_CASE module constants")
+            raise ProblemError(f"{path}: {attr} overrides {unknown}, which are not module-level constants "
+                               f"(numbers, strings or tuples assigned at the top of the file)")
         out.append(case)
     return out
+
+
+_METADATA = {"ATOL", "RTOL", "TEST_CASES", "TIMING_CASES", "TAGS", "SPLIT"}
+
+
+def _constants_of(module: ModuleType) -> set[str]:
+    """Module-level names a test case may override: plain values such as ``N = 4096`` or KernelBench's
+    ``batch_size = 16`` (not functions, classes, modules or KernelGym's own metadata)."""
+    return {name for name, value in vars(module).items()
+            if not name.startswith("_") and name not in _METADATA
+            and isinstance(value, (int, float, bool, str, tuple))}
 
 
 def _level_of(path: Path) -> int | None:

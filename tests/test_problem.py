@@ -82,10 +82,21 @@ def test_syntax_error_is_a_clear_error(tmp_path):
 def test_unknown_override_is_a_clear_error(tmp_path):
     path = tmp_path / "p.py"
     path.write_text(KERNELBENCH_RELU + "\nTEST_CASES = [{'BATCH': 2}]\n")
-    with pytest.raises(ProblemError, match="not UPPER_CASE module constants"):
+    with pytest.raises(ProblemError, match="not module-level constants"):
         load_problem(path)
 
 
 def test_discover_skips_solutions():
     paths = discover(PROBLEMS / "level1")
     assert paths and not any(p.stem.endswith("_solution") for p in paths)
+
+
+def test_overrides_scale_a_kernelbench_file_down_and_skip_unknown_names(tmp_path):
+    """A GPU-sized KernelBench file (lowercase constants) shrinks for a CPU smoke run; a suite-wide override
+    that this file does not define is ignored."""
+    path = tmp_path / "19_ReLU.py"
+    path.write_text(KERNELBENCH_RELU)
+    problem = load_problem(path, overrides={"batch_size": 2, "dim": 5, "SEQ_LEN": 3})
+    assert problem.test_cases == [{"batch_size": 2, "dim": 5}]
+    _, inputs = problem.instantiate(problem.test_cases[0], seed=0)
+    assert inputs[0].shape == (2, 5)
