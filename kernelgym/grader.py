@@ -11,6 +11,7 @@ import pickle
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -22,10 +23,11 @@ from .rewards import total_reward
 from .sandbox import protocol
 from .sandbox.child import Job, Run
 from .sandbox.isolation import Limits, remove_pids_cgroup
-from .sandbox.pool import Zygote, kill_child
+from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source
 
 MAX_SPECS = 64
+_AST_LOCK = threading.Lock()  # CPython 3.11's ast is not thread-safe (SystemError under grade_many; gh-106905)
 
 
 @dataclass
@@ -45,6 +47,8 @@ class GraderConfig:
         max_output_mb: Largest message accepted from a child.
         static_checks: Refuse answers flagged by the static checks before running them. Turn off only to test
             that the runtime layers hold on their own.
+        workers: Warm zygotes per mode, and gradings in flight in :meth:`Grader.grade_many` (default: the
+            number of cores). See :class:`kernelgym.sandbox.pool.ZygotePool`.
     """
 
     seeds: int = 2
@@ -57,6 +61,7 @@ class GraderConfig:
     tag: str | None = None
     max_output_mb: int = 1024
     static_checks: bool = True
+    workers: int | None = None
 
 
 @dataclass
@@ -76,7 +81,8 @@ class Grader:
 
     def __init__(self, config: GraderConfig | None = None):
         self.config = config or GraderConfig()
-        self._zygotes: dict[str, Zygote] = {}
+        self._zygotes: dict[str, ZygotePool] = {}
+        self._zygotes_lock = threading.Lock()
         self._compiled = CompileCache()
 
     def __enter__(self) -> "Grader":
@@ -98,10 +104,16 @@ class Grader:
 
         return "cuda" if torch.cuda.is_available() else "cpu"
 
+    def pool(self, mode: str) -> ZygotePool:
+        """The warm zygotes of one mode (``config.workers`` of them at most, started on demand)."""
+        with self._zygotes_lock:
+            if mode not in self._zygotes:
+                self._zygotes[mode] = ZygotePool(mode, self.config.workers)
+            return self._zygotes[mode]
+
     def zygote(self, mode: str) -> Zygote:
-        if mode not in self._zygotes:
-            self._zygotes[mode] = Zygote(mode)
-        return self._zygotes[mode]
+        """The first zygote of a mode's pool (for inspection)."""
+        return self.pool(mode).first()
 
     # --- the grading ---------------------------------------------------------------------------------
     def grade_many(self, items: list[tuple[Problem, str]], workers: int | None = None,
@@ -110,13 +122,13 @@ class Grader:
 
         Args:
             items: ``(problem, completion)`` pairs.
-            workers: Gradings in flight at once (default: the number of cores).
+            workers: Gradings in flight at once (default: ``config.workers``, else the number of cores).
             allow_plain_source: As for :meth:`grade`.
         """
         import os
         from concurrent.futures import ThreadPoolExecutor
 
-        workers = workers or os.cpu_count() or 1
+        workers = workers or self.config.workers or os.cpu_count() or 1
         with ThreadPoolExecutor(workers) as pool:
             return list(pool.map(lambda item: self.grade(*item, allow_plain_source=allow_plain_source), items))
 
@@ -125,11 +137,14 @@ class Grader:
         started = time.monotonic()
         result = KernelResult(problem=problem.name)
         try:
-            answer = parse_answer(completion, tag=self.config.tag, allow_plain_source=allow_plain_source)
+            with _AST_LOCK:
+                answer = parse_answer(completion, tag=self.config.tag, allow_plain_source=allow_plain_source)
         except FormatError as exc:
             return self._finish(result.fail("format", str(exc)), started)
         result.format_ok = True
-        for hack in check_source(answer.source) if self.config.static_checks else []:
+        with _AST_LOCK:
+            hacks = check_source(answer.source) if self.config.static_checks else []
+        for hack in hacks:
             result.flag(hack)
         if result.hacks:
             return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),
@@ -259,7 +274,7 @@ class Grader:
         workdir = tempfile.mkdtemp(prefix="kernelgym-")
         job.workdir = workdir
         job.cgroup = f"kernelgym-{job.secret[:16]}"
-        child = self.zygote(mode).spawn()
+        child = self.pool(mode).spawn()
         sock = child.sock
         deadline = time.monotonic() + self.config.timeout_s
         try:

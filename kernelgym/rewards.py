@@ -21,6 +21,9 @@ class RewardWeights:
         speed: Weight of the speed component, only where speed was measured (on a GPU).
         speed_cap: Speedup at which the speed component saturates at 1.
         hack_penalty: Total reward of an answer flagged as a hack.
+        speed_proxy: Where speed was not measured (no GPU), use ``traffic_efficiency`` (minimum bytes over bytes
+            the kernels moved under the interpreter) as the speed component of a correct answer. A deterministic
+            proxy, not a measurement; off by default.
     """
 
     format: float = 0.1
@@ -29,6 +32,7 @@ class RewardWeights:
     speed: float = 0.5
     speed_cap: float = 4.0
     hack_penalty: float = 0.0
+    speed_proxy: bool = False
 
 
 DEFAULT_WEIGHTS = RewardWeights()
@@ -39,6 +43,12 @@ def components(result: KernelResult, weights: RewardWeights = DEFAULT_WEIGHTS) -
 
     >>> components(KernelResult(format_ok=True, compiled=True, tests_passed=3, tests_total=4))
     {'format': 1.0, 'compile': 1.0, 'correctness': 0.75}
+
+    With ``speed_proxy`` on, a correct answer graded without a GPU gets its traffic efficiency as ``speed``:
+
+    >>> components(KernelResult(format_ok=True, compiled=True, correct=True, tests_passed=4, tests_total=4,
+    ...                         traffic_efficiency=0.5), RewardWeights(speed_proxy=True))["speed"]
+    0.5
     """
     parts = {
         "format": float(result.format_ok),
@@ -47,6 +57,8 @@ def components(result: KernelResult, weights: RewardWeights = DEFAULT_WEIGHTS) -
     }
     if result.speedup is not None:
         parts["speed"] = speed_component(result.speedup, weights.speed_cap) if result.correct else 0.0
+    elif weights.speed_proxy and result.traffic_efficiency is not None:
+        parts["speed"] = result.traffic_efficiency if result.correct else 0.0
     return parts
 
 

@@ -1,0 +1,64 @@
+"""The warm worker pool: several zygotes per mode, results in order, and nothing carried between candidates."""
+import os
+import signal
+
+import psutil
+import pytest
+
+from conftest import PROBLEMS, attack, fenced
+from kernelgym.grader import Grader, GraderConfig
+from kernelgym.problem import load_problem
+
+
+@pytest.fixture(scope="module")
+def pool_grader():
+    """Two zygotes per mode, no compile check (these tests are about processes, not compilers)."""
+    with Grader(GraderConfig(timeout_s=5, workers=2, check_compile=False, static_checks=False)) as g:
+        yield g
+
+
+def solution(problem) -> str:
+    return fenced(problem.solution_path.read_text())
+
+
+def test_batch_forks_from_several_zygotes_and_keeps_input_order(pool_grader):
+    problems = [load_problem(PROBLEMS / "level1" / f"{name}.py")
+                for name in ("01_vector_add", "02_relu", "03_softmax", "02_relu", "01_vector_add")]
+    pool = pool_grader.pool("interpret")
+    pool.warm()
+    zygotes = [z.pid for z in pool.zygotes]
+    assert len(set(zygotes)) == 2 and all(psutil.pid_exists(pid) for pid in zygotes)
+    results = pool_grader.grade_many([(p, solution(p)) for p in problems])
+    assert [r.problem for r in results] == [p.name for p in problems]
+    assert all(r.correct for r in results)
+    assert [z.pid for z in pool.zygotes] == zygotes  # at most `workers` zygotes, none restarted
+
+
+def test_zygotes_killed_between_gradings_are_replaced(pool_grader, vector_add):
+    pool = pool_grader.pool("interpret")
+    pool.warm()
+    before = {z.pid for z in pool.zygotes}
+    for pid in before:
+        os.kill(pid, signal.SIGKILL)
+    psutil.wait_procs([psutil.Process(pid) for pid in before], timeout=5)
+    assert pool_grader.grade(vector_add, solution(vector_add)).correct
+    after = {z.pid for z in pool.zygotes}
+    assert after - before  # the grading was forked from a fresh zygote
+    for pid in after - before:
+        os.kill(pid, signal.SIGKILL)  # no wait: the fork request itself finds the zygote gone
+    assert pool_grader.grade(vector_add, solution(vector_add)).correct
+    assert {z.pid for z in pool.zygotes} - before - after
+
+
+def test_crashes_and_timeouts_never_poison_the_next_grading(pool_grader, vector_add):
+    good = solution(vector_add)
+    pool = pool_grader.pool("interpret")
+    pool.warm()
+    zygotes = [z.pid for z in pool.zygotes]
+    batch = [good, fenced(attack("infinite_loop")), good, fenced(attack("exit_in_forward")),
+             fenced(attack("memory_bomb")), good]
+    results = pool_grader.grade_many([(vector_add, answer) for answer in batch])
+    assert [r.failure for r in results][:4] == ["", "timeout", "", "crash"]
+    assert results[4].failure in ("runtime", "crash", "timeout")  # the address-space limit, or the clock
+    assert [r.correct for r in results] == [True, False, True, False, False, True]
+    assert [z.pid for z in pool.zygotes] == zygotes  # candidates never ran in a zygote
