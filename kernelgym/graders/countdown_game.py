@@ -30,7 +30,6 @@ MAX_CHARS = 300
 MAX_DEPTH = 32
 MAX_BITS = 512  # the largest numerator or denominator of any intermediate value, in bits
 
-_ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.IGNORECASE | re.DOTALL)
 _INTEGER = re.compile(r"\d+")
 
 
@@ -46,8 +45,8 @@ def extract_expression(completion: str) -> str:
     >>> extract_expression("100 = 25 * (6 - 2)")
     '25 * (6 - 2)'
     """
-    blocks = _ANSWER_TAG.findall(completion)
-    text = (blocks[-1] if blocks else completion).strip()
+    block = _last_answer_block(completion)
+    text = (completion if block is None else block).strip()
     text = text.replace("×", "*").replace("÷", "/").replace("−", "-")
     if text.count("=") == 1 and "==" not in text:
         left, right = (side.strip() for side in text.split("="))
@@ -56,6 +55,14 @@ def extract_expression(completion: str) -> str:
         if _INTEGER.fullmatch(left):
             return right
     return text
+
+
+def _last_answer_block(text: str) -> str | None:
+    """The content of the last ``<answer>...</answer>`` (any case), found in linear time."""
+    lowered = text.lower()
+    end = lowered.rfind("</answer>")
+    start = lowered.rfind("<answer>", 0, end) if end >= 0 else -1
+    return text[start + len("<answer>"):end] if start >= 0 else None
 
 
 def countdown(expression: str, numbers: list[int], target: int, use_all: bool = False) -> float:
@@ -88,7 +95,7 @@ def countdown_details(expression: str, numbers: list[int], target: int, use_all:
             raise TypeError(f"numbers and target must be ints, got {value!r}")
     if not isinstance(expression, str):
         return Grade(INVALID, f"expected text, got {type(expression).__name__}")
-    text = extract_expression(expression)
+    text = extract_expression(expression).strip()
     shown = text[:MAX_CHARS]
     try:
         tree = parse_expression(text, max_chars=MAX_CHARS, max_depth=MAX_DEPTH)
