@@ -205,15 +205,16 @@ def math_answer_details(completion: str, expected: str | int | float | Fraction)
         target_text = extract_answer(target_text) or target_text  # a whole GSM8K or MATH solution
         target = _parse(target_text)
     value = _parse(answer)
+    shown = answer if len(answer) <= 200 else answer[:100] + "..." + answer[-50:]
     if value is not None and target is not None:
         if _equal(value, target, _decimal_places(answer)):
-            return Grade(CORRECT, "", answer)
-        return Grade(WRONG_NUMBER, f"the final answer {answer} is not {target_text}", answer)
+            return Grade(CORRECT, "", shown)
+        return Grade(WRONG_NUMBER, f"the final answer {shown} is not {target_text[:200]}", shown)
     if _math_verify(answer, target_text):
-        return Grade(CORRECT, "equal by math-verify", answer)
+        return Grade(CORRECT, "equal by math-verify", shown)
     if any(c.isdigit() for c in answer):
-        return Grade(WRONG_NUMBER, f"the final answer {answer[:100]} is not {target_text[:100]}", answer)
-    return Grade(NO_ANSWER, f"the final answer {answer[:100]!r} has no number", answer)
+        return Grade(WRONG_NUMBER, f"the final answer {shown} is not {target_text[:200]}", shown)
+    return Grade(NO_ANSWER, f"the final answer {shown!r} has no number", shown)
 
 
 def _expected_text(expected) -> str:

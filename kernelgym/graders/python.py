@@ -19,6 +19,7 @@ import ast
 import json
 import math
 import secrets
+import threading
 from dataclasses import dataclass
 
 from .result import Grade, clip_unit
@@ -67,6 +68,7 @@ class PythonGrader:
         self.source = source
         self._sandbox = sandbox
         self._owned = sandbox is None
+        self._lock = threading.Lock()
 
     def __enter__(self) -> "PythonGrader":
         return self
@@ -76,17 +78,20 @@ class PythonGrader:
 
     def close(self) -> None:
         """Stop the sandbox's zygotes if this grader started them."""
-        if self._owned and self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
+        with self._lock:
+            if self._owned and self._sandbox is not None:
+                self._sandbox.close()
+                self._sandbox = None
 
     @property
     def sandbox(self):
-        if self._sandbox is None:
-            from ..grader import Grader, GraderConfig
+        """The :class:`kernelgym.grader.Grader` that runs the code (started on first use when not given)."""
+        with self._lock:
+            if self._sandbox is None:
+                from ..grader import Grader, GraderConfig
 
-            self._sandbox = Grader(GraderConfig(timeout_s=DEFAULT_TIMEOUT_S))
-        return self._sandbox
+                self._sandbox = Grader(GraderConfig(timeout_s=DEFAULT_TIMEOUT_S))
+            return self._sandbox
 
     def __call__(self, sample: dict | str, item: dict) -> float:
         return self.details(sample, item).score
