@@ -338,6 +338,21 @@ def test_countdown_use_all_requires_every_number():
     assert countdown("25 * 4 * 3 / 3", [25, 4, 3, 3], 100, use_all=True) == CORRECT
 
 
+def test_countdown_is_safe_to_call_from_many_threads():
+    """Reward functions grade in threads; every concurrent call must give the single-threaded verdict."""
+    scores = []
+
+    def work():
+        scores.extend(countdown("((6 - 2) * 25) / (1 + 1) * (3 - 1)", [25, 6, 2, 1, 1, 3, 1], 100) for _ in range(200))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert scores == [CORRECT] * 1600
+
+
 def test_countdown_non_text_answer_is_invalid():
     assert countdown(None, [1], 1) == INVALID
 

@@ -58,8 +58,11 @@ class PythonGrader:
     """
 
     def __init__(self, source: str, sandbox=None):
+        from .expression import PARSE_LOCK
+
         try:
-            tree = ast.parse(source)
+            with PARSE_LOCK:
+                tree = ast.parse(source)
         except SyntaxError as exc:
             raise ValueError(f"the grader source does not parse: line {exc.lineno}: {exc.msg}") from None
         if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "grade"
