@@ -5,6 +5,7 @@ where they were computed. Bench runs, environments and training reward functions
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from .grader import Grader, GraderConfig
@@ -15,27 +16,34 @@ from .result import KernelResult
 class Executor(Protocol):
     """Grades batches of ``(problem, completion)`` pairs, results in input order."""
 
-    def grade_many(self, items: list[tuple[Problem, str]]) -> list[KernelResult]: ...
+    def grade_many(self, items: list[tuple[Problem, str]], allow_plain_source: bool = False) -> list[KernelResult]:
+        ...
 
     def close(self) -> None: ...
 
 
 class LocalExecutor:
-    """Grades on this machine: one warm grader, ``workers`` sandboxed children in flight at once.
+    """Grades on this machine: one warm grader with up to ``workers`` zygotes per mode and ``workers`` sandboxed
+    children in flight at once (see :class:`kernelgym.sandbox.pool.ZygotePool`).
 
     Args:
         config: Grader settings.
-        workers: Gradings in parallel (default: the number of cores).
+        workers: Gradings in parallel, and warm zygotes per mode (default: ``config.workers``, else the number of
+            cores).
         grader: An existing grader to use instead of starting one.
     """
 
     def __init__(self, config: GraderConfig | None = None, workers: int | None = None, grader: Grader | None = None):
+        config = config or GraderConfig()
+        if workers and not config.workers:
+            config = replace(config, workers=workers)
         self.grader = grader or Grader(config)
         self._owns = grader is None
         self.workers = workers
 
-    def grade_many(self, items: list[tuple[Problem, str]]) -> list[KernelResult]:
-        return self.grader.grade_many(items, workers=self.workers)
+    def grade_many(self, items: list[tuple[Problem, str]], allow_plain_source: bool = False) -> list[KernelResult]:
+        """Grade ``(problem, completion)`` pairs; results in input order."""
+        return self.grader.grade_many(items, workers=self.workers, allow_plain_source=allow_plain_source)
 
     def close(self) -> None:
         if self._owns:
