@@ -2,7 +2,8 @@
 
 - bare: in-process, no isolation at all (the physical limit): long-lived worker processes that imported torch and
   triton once, each importing an answer as a module and running it beside the reference;
-- pool: KernelGym's grader (warm zygotes, one sandboxed fork per answer, every isolation layer, the no-op ablation);
+- pool: KernelGym's grader (``--workers`` warm zygotes, started before timing; one sandboxed fork per answer, every
+  isolation layer, the launch and bounds-checking hooks, the no-op ablation);
 - cold: a fresh Python process per grading that imports torch and triton and then grades in-process, as harnesses
   without a warm pool do.
 
@@ -94,8 +95,9 @@ def run_pool(paths: list[Path], workers: int, seeds: int, check_compile: bool) -
 
     problems = [load_problem(p) for p in paths]
     items = [(p, p.solution_path.read_text()) for p in problems]
-    with Grader(GraderConfig(seeds=seeds, check_compile=check_compile)) as grader:
-        grader.grade_many(items[:1], workers=1, allow_plain_source=True)  # start the zygotes before timing
+    with Grader(GraderConfig(seeds=seeds, check_compile=check_compile, workers=workers)) as grader:
+        for mode in ("interpret", "compile") if check_compile else ("interpret",):
+            grader.pool(mode).warm()  # start all `workers` zygotes before timing, as bare starts its workers
         started = time.perf_counter()
         results = grader.grade_many(items, workers=workers, allow_plain_source=True)
     return time.perf_counter() - started, sum(r.tests_passed == r.tests_total for r in results)
