@@ -6,8 +6,11 @@ import psutil
 import pytest
 
 from conftest import PROBLEMS, attack, fenced
+from kernelgym.envs.kernel import KernelEnv
+from kernelgym.executor import LocalExecutor
 from kernelgym.grader import Grader, GraderConfig
 from kernelgym.problem import load_problem
+from kernelgym.trl_rewards import RewardRouter
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +65,15 @@ def test_crashes_and_timeouts_never_poison_the_next_grading(pool_grader, vector_
     assert results[4].failure in ("runtime", "crash", "timeout")  # the address-space limit, or the clock
     assert [r.correct for r in results] == [True, False, True, False, False, True]
     assert [z.pid for z in pool.zygotes] == zygotes  # candidates never ran in a zygote
+
+
+def test_environment_and_trl_rewards_grade_through_the_executor(pool_grader):
+    env = KernelEnv(problem=PROBLEMS / "level1" / "01_vector_add.py", executor=LocalExecutor(grader=pool_grader),
+                    env_id="kernelgym/pool-vector-add-v0")
+    router = RewardRouter([env])
+    correctness = {f.__name__: f for f in router.reward_funcs()}["correctness"]
+    row = env.rows(split=None)[0]
+    texts = [env.reference_answer(env.task(row["task_id"])), fenced(attack("wrong_but_honest")), "no code"]
+    shares = correctness(prompts=[row["prompt"]] * 3, completions=texts, task_id=[row["task_id"]] * 3)
+    assert shares == pytest.approx([env.weights.correctness, 0.0, 0.0])
+    assert router.gradings == 3 and env._grader is None  # graded by the executor's pool, not a shared grader

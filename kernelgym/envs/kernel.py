@@ -5,6 +5,7 @@ import atexit
 import threading
 from pathlib import Path
 
+from ..executor import Executor
 from ..grader import Grader, GraderConfig
 from ..problem import Problem, discover, load_problem
 from ..prompts import kernel_feedback, kernel_prompt, refine_prompt
@@ -56,7 +57,10 @@ class KernelEnv(TextEnv):
     - ``problem``: one problem file (``kernelgym/kernel-v0``), or
     - ``problems``: a folder of problem files (``kernelgym/kernels-v0``); ``split`` limits ``reset`` draws.
     - ``max_turns``: attempts per episode (1: single-turn).
-    - ``grader``: a :class:`kernelgym.grader.Grader` to share (default: one per process).
+    - ``grader``: a :class:`kernelgym.grader.Grader` to share (default: one per process, whose warm pool grades
+      batches on this machine).
+    - ``executor``: grade on this instead of ``grader``, e.g. ``kernelgym.executor.make_executor("ray")`` for a
+      Ray cluster (the same verdicts).
     - ``weights``: :class:`kernelgym.rewards.RewardWeights`.
 
     ## Version History
@@ -67,7 +71,8 @@ class KernelEnv(TextEnv):
 
     def __init__(self, problem: str | Path | None = None, problems: str | Path | None = None,
                  max_turns: int = 1, split: str | None = None, grader: Grader | None = None,
-                 weights: RewardWeights = DEFAULT_WEIGHTS, env_id: str = "kernelgym/kernel-v0"):
+                 weights: RewardWeights = DEFAULT_WEIGHTS, env_id: str = "kernelgym/kernel-v0",
+                 executor: Executor | None = None):
         super().__init__(max_turns=max_turns, split=split)
         if (problem is None) == (problems is None):
             raise ValueError("give exactly one of problem= (a file) or problems= (a folder)")
@@ -77,6 +82,7 @@ class KernelEnv(TextEnv):
         self.env_id = env_id
         self.weights = weights
         self._grader = grader
+        self.executor = executor
         self._problems: dict[str, Problem] = {}
 
     @property
@@ -100,10 +106,13 @@ class KernelEnv(TextEnv):
         return self._problems[task.task_id]
 
     def grade(self, task: Task, completion: str) -> Graded:
+        if self.executor is not None:
+            return self.grade_many([(task, completion)])[0]
         return self._graded(self.grader.grade(self.problem(task), completion))
 
     def grade_many(self, pairs: list[tuple[Task, str]]) -> list[Graded]:
-        results = self.grader.grade_many([(self.problem(task), completion) for task, completion in pairs])
+        items = [(self.problem(task), completion) for task, completion in pairs]
+        results = (self.executor or self.grader).grade_many(items)
         return [self._graded(result) for result in results]
 
     def _graded(self, result: KernelResult) -> Graded:
