@@ -24,7 +24,8 @@ _lock = threading.Lock()
 _loaded = False
 
 # Modules that register environments when imported (kept lazy: importing kernelgym costs nothing).
-PLUGIN_MODULES: list[str] = []
+PLUGIN_MODULES: list[str] = ["kernelgym.envs.countdown", "kernelgym.envs.maths", "kernelgym.envs.multilabel",
+                             "kernelgym.envs.ifeval"]
 
 
 def builtin_problems() -> Path:
