@@ -1,4 +1,5 @@
-"""The ``kernelgym`` command line: ``eval`` grades one answer, ``check`` validates a problem suite."""
+"""The ``kernelgym`` command line: ``eval`` grades one answer, ``check`` validates a problem suite,
+``bench`` runs a policy over a suite and ``report`` writes or compares benchmark reports."""
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,15 @@ def main(argv: list[str] | None = None) -> int:
                          "of a GPU-sized suite); repeatable")
     _grader_options(ck)
 
+    from .bench.commands import add_commands as add_bench_commands
+
+    add_bench_commands(commands, _grader_options)
+
     args = parser.parse_args(argv)
+    if args.command in ("bench", "report"):
+        from .bench.commands import run_command
+
+        return run_command(args)
     if args.command == "eval":
         from .commands import run_eval
 
@@ -42,7 +51,8 @@ def _grader_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=120.0, help="wall-clock seconds per phase (default 120)")
     parser.add_argument("--target", default="cuda:90", help="compile-check target, cuda:ARCH or hip:GFX "
                                                             "(default cuda:90)")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                        help="where answers run: cuda, cpu (Triton interpreter), or auto: CUDA when available")
 
 
 def grader_config(args):

@@ -1,0 +1,143 @@
+"""The ``kernelgym bench`` and ``kernelgym report`` subcommands: their options and what they do.
+
+``kernelgym/cli.py`` adds these parsers with :func:`add_commands` and hands the parsed arguments to
+:func:`run_command`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def add_commands(commands, grader_options) -> None:
+    """Add the ``bench`` and ``report`` parsers to the CLI's subparsers.
+
+    Args:
+        commands: The ``add_subparsers()`` object of the main parser.
+        grader_options: The CLI's function that adds ``--seeds``, ``--timeout``, ``--target`` and ``--device``.
+    """
+    from ..agents.policies import SPEC_HELP
+
+    bench = commands.add_parser("bench", help="run a policy over a problem suite, grade every sample, write "
+                                              "results.jsonl, metrics.json and a report",
+                                description="Run a policy over a problem suite with K samples per problem.")
+    bench.add_argument("--policy", required=True, help=f"where completions come from: {SPEC_HELP}")
+    bench.add_argument("--problems", type=Path, default=Path("problems"),
+                       help="a folder of problem files, searched recursively, or one file (default: problems)")
+    bench.add_argument("--samples", type=int, default=1, help="samples per problem, K in pass@k (default 1)")
+    bench.add_argument("--out", type=Path, required=True, help="the run folder to write (RUN_DIR)")
+    bench.add_argument("--resume", action="store_true", help="continue the run in --out without regrading its "
+                                                             "finished samples")
+    bench.add_argument("--name", default="", help="the run's label in reports (default: the folder's name)")
+    group = bench.add_argument_group("problem filters")
+    group.add_argument("--level", type=int, action="append", default=[], help="keep this level; repeatable")
+    group.add_argument("--tag", action="append", default=[], help="keep problems with this tag; repeatable")
+    group.add_argument("--split", choices=["train", "validation", "test"], help="keep problems of this split")
+    group.add_argument("--limit", type=int, help="keep at most this many problems (after the other filters)")
+    group = bench.add_argument_group("grading")
+    group.add_argument("--executor", default="local", choices=["local", "ray"],
+                       help="where gradings run: this machine's sandbox pool, or a Ray cluster (default local)")
+    group.add_argument("--workers", type=int, default=None, help="gradings in flight at once (default: cores)")
+    grader_options(bench)
+    group = bench.add_argument_group("sampling (model policies)")
+    group.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default 1.0; 0: "
+                                                                      "greedy)")
+    group.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling mass (default 1.0)")
+    group.add_argument("--max-tokens", type=int, default=4096, help="new tokens per completion (default 4096)")
+    group.add_argument("--seed", type=int, default=None, help="base seed: sample i uses SEED+i (default: none)")
+    group.add_argument("--batch", type=int, default=8, help="problems per generation batch; each batch is graded "
+                                                            "while the next is generated (default 8)")
+    group = bench.add_argument_group("openai policy")
+    group.add_argument("--base-url", default=None, help="the server's /v1 URL (default: $OPENAI_BASE_URL, else "
+                                                        "OpenAI's API)")
+    group.add_argument("--api-key", default=None, help="the API key (default: $OPENAI_API_KEY, else EMPTY; prefer "
+                                                       "the variable, flags show in process lists)")
+    group.add_argument("--concurrency", type=int, default=8, help="requests in flight at once (default 8)")
+    group.add_argument("--retries", type=int, default=4, help="retries per request on connection errors, timeouts, "
+                                                              "rate limits and server errors (default 4)")
+    group.add_argument("--request-timeout", type=float, default=600.0, help="seconds per request (default 600)")
+    bench.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    report = commands.add_parser("report", help="regenerate a run's metrics and report, or compare runs side "
+                                                "by side", description="Recompute metrics.json from results.jsonl "
+                                                "and write report.md and report.html.")
+    report.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="run folders made by kernelgym "
+                                                                              "bench")
+    report.add_argument("--out", type=Path, default=None, help="folder for the report (default: the run folder; "
+                                                               "required for several runs)")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run ``bench`` or ``report``; 0 on success, 2 for unusable input, 1 when the policy failed mid-run."""
+    from ..agents.policies import PolicyError
+    from .results import RunError
+
+    try:
+        return _bench(args) if args.command == "bench" else _report(args)
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except PolicyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if args.command == "bench" and (args.out / "results.jsonl").is_file():
+            print(f"finished samples are kept; continue with the same command and --resume", file=sys.stderr)
+            return 1
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; continue with the same command and --resume", file=sys.stderr)
+        return 130
+
+
+def _bench(args) -> int:
+    from ..agents.policies import Sampling, parse_policy
+    from ..cli import grader_config
+    from ..executor import make_executor
+    from .results import RunError, RunMeta, kernelgym_version
+    from .run import BenchConfig, Selection, print_summary, run_bench
+
+    if args.samples < 1:
+        raise RunError("--samples must be at least 1")
+    config = grader_config(args)
+    sampling = Sampling(temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens, seed=args.seed)
+    policy = parse_policy(args.policy, sampling, base_url=args.base_url, api_key=args.api_key,
+                          concurrency=args.concurrency, retries=args.retries, timeout_s=args.request_timeout)
+    model_policy = args.policy.split(":")[0] in ("openai", "hf", "vllm")
+    selection = Selection(levels=args.level, tags=args.tag, split=args.split, limit=args.limit)
+    workers = args.workers or os.cpu_count() or 1
+    bench = BenchConfig(problems=args.problems, out=args.out, samples=args.samples, selection=selection,
+                        resume=args.resume, batch=max(1, args.batch), workers=workers, executor=args.executor,
+                        name=args.name)
+    meta = RunMeta(policy=policy.spec, problems=str(args.problems), samples=args.samples,
+                   filters={"levels": args.level, "tags": args.tag, "split": args.split, "limit": args.limit},
+                   sampling=_sampling_dict(sampling) if model_policy else {}, executor=args.executor,
+                   device=_device(config.device), grader={"seeds": config.seeds, "timeout_s": config.timeout_s,
+                                                          "target": ":".join(map(str, config.target[:2]))},
+                   name=args.name, kernelgym_version=kernelgym_version())
+    metrics = run_bench(bench, policy, meta, lambda: make_executor(args.executor, config, workers=workers),
+                        progress=not args.no_progress)
+    print_summary(metrics, args.out)
+    return 0
+
+
+def _sampling_dict(sampling) -> dict:
+    from dataclasses import asdict
+
+    return asdict(sampling)
+
+
+def _device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _report(args) -> int:
+    from .report import report_runs
+
+    md, page = report_runs(args.runs, args.out)
+    print(f"wrote {md} and {page}")
+    return 0

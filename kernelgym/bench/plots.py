@@ -1,0 +1,167 @@
+"""The report's plots as PNG bytes (matplotlib, no display needed): one function per plot, one line per run.
+
+Each function takes ``runs``, a list of ``(label, rows, metrics)``, and returns PNG bytes, or None when the plot
+would be empty (no speed measured, no hack flagged), so that the report can say so in words instead.
+"""
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+from typing import Sequence
+
+from .results import SampleRow
+
+Run = tuple[str, Sequence[SampleRow], dict]
+OUTCOMES = ("correct", "hack", "format", "static", "compile", "incorrect", "runtime", "timeout", "crash",
+            "out_of_bounds")
+
+
+def _figure(width: float = 6.4, height: float = 3.6):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+    return plt, fig, ax
+
+
+def _png(plt, fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
+    """pass@k against k, overall, one line per run."""
+    plt, fig, ax = _figure()
+    for label, _, metrics in runs:
+        ks = sorted(int(key[5:]) for key in metrics if key.startswith("pass@"))
+        ax.plot(ks, [metrics[f"pass@{k}"] for k in ks], marker="o", label=label)
+    ax.set_xlabel("k (samples)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("pass@k")
+    ax.set_ylim(0, 1.05)
+    if max(_largest_k(m) for _, _, m in runs) > 8:
+        ax.set_xscale("log", base=2)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("pass@k (unbiased estimator, mean over problems)")
+    return _png(plt, fig)
+
+
+def _largest_k(metrics: dict) -> int:
+    return max((int(key[5:]) for key in metrics if key.startswith("pass@")), default=1)
+
+
+def speedup_distribution(runs: Sequence[Run]) -> bytes | None:
+    """Histogram of the correct samples' speedups (log scale); None where no speed was measured."""
+    speedups = {label: [r.record["speedup"] for r in rows if r.record.get("correct")
+                        and isinstance(r.record.get("speedup"), (int, float)) and r.record["speedup"] > 0]
+                for label, rows, _ in runs}
+    if not any(speedups.values()):
+        return None
+    everything = [s for values in speedups.values() for s in values]
+    low, high = math.log2(min(everything)), math.log2(max(everything))
+    edges = [2 ** (low + (high - low + 1e-9) * i / 20) for i in range(21)]
+    plt, fig, ax = _figure()
+    for label, values in speedups.items():
+        if values:
+            ax.hist(values, bins=edges, alpha=0.5, label=label)
+    ax.set_xscale("log", base=2)
+    ax.axvline(1.0, color="black", linewidth=1, linestyle="--")
+    ax.set_xlabel("speedup over the eager reference (correct samples)")
+    ax.set_ylabel("samples")
+    ax.legend()
+    ax.set_title("Speedup distribution")
+    return _png(plt, fig)
+
+
+def hack_breakdown(runs: Sequence[Run]) -> bytes | None:
+    """Hack rate by hack name, one bar per run; None where no hack was flagged."""
+    names = sorted({name for _, _, m in runs for name in m["hacks"]})
+    if not names:
+        return None
+    plt, fig, ax = _figure(height=max(2.4, 0.45 * len(names) * max(1, len(runs)) + 1.2))
+    height = 0.8 / len(runs)
+    for i, (label, _, metrics) in enumerate(runs):
+        ax.barh([j + i * height for j in range(len(names))], [metrics["hacks"].get(n, 0.0) for n in names],
+                height=height, label=label)
+    ax.set_yticks([j + height * (len(runs) - 1) / 2 for j in range(len(names))], names)
+    ax.invert_yaxis()
+    ax.set_xlabel("fraction of samples flagged")
+    ax.legend()
+    ax.set_title("Hack breakdown")
+    return _png(plt, fig)
+
+
+def outcome_breakdown(runs: Sequence[Run]) -> bytes | None:
+    """Where samples end: correct, refused as a hack, or the first failure category; a stacked bar per run."""
+    plt, fig, ax = _figure(width=8.0, height=1.4 + 0.5 * len(runs))
+    counts = [Counter(outcome(r.record) for r in rows) for _, rows, _ in runs]
+    left = [0.0] * len(runs)
+    for name in OUTCOMES + ("other",):
+        widths = [c.get(name, 0) / max(1, sum(c.values())) for c in counts]
+        if any(widths):
+            ax.barh(range(len(runs)), widths, left=left, label=name)
+            left = [a + b for a, b in zip(left, widths)]
+    ax.set_yticks(range(len(runs)), [label for label, _, _ in runs])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("fraction of samples")
+    ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.set_title("Outcome of each sample")
+    return _png(plt, fig)
+
+
+def outcome(record: dict) -> str:
+    """One word for a grading record: ``correct``, ``hack``, or its failure category.
+
+    >>> outcome({"correct": False, "hacks": [], "failure": "compile"})
+    'compile'
+    """
+    if record.get("correct"):
+        return "correct"
+    if record.get("hacks"):
+        return "hack"
+    failure = record.get("failure") or "incorrect"
+    return failure if failure in OUTCOMES else "other"
+
+
+def reward_spread(runs: Sequence[Run]) -> bytes | None:
+    """Per problem: mean reward with a bar of one standard deviation, and the max; problems sorted by the first
+    run's mean."""
+    first = runs[0][2]["per_problem"]
+    order = sorted(first, key=lambda name: (first[name]["reward_mean"], name))
+    extra = sorted({n for _, _, m in runs for n in m["per_problem"]} - set(order))
+    order += extra
+    plt, fig, ax = _figure(width=min(24.0, max(6.4, 0.18 * len(order) + 2)), height=4.0)
+    offset = 0.6 / len(runs)
+    for i, (label, _, metrics) in enumerate(runs):
+        xs, means, stds, maxes = [], [], [], []
+        for j, name in enumerate(order):
+            stats = metrics["per_problem"].get(name)
+            if stats:
+                xs.append(j + i * offset)
+                means.append(stats["reward_mean"])
+                stds.append(stats["reward_std"])
+                maxes.append(stats["reward_max"])
+        line = ax.errorbar(xs, means, yerr=stds, fmt="o", markersize=3, capsize=2, label=f"{label} mean ± std")
+        ax.scatter(xs, maxes, marker="^", s=12, color=line[0].get_color(), label=f"{label} max")
+    ax.set_xticks(range(len(order)), order, rotation=90, fontsize=6 if len(order) > 30 else 8)
+    ax.set_ylabel("reward")
+    ax.set_ylim(-0.05, max(1.05, ax.get_ylim()[1]))
+    ax.legend(fontsize="small")
+    ax.set_title("Per-problem reward spread over samples")
+    return _png(plt, fig)
+
+
+PLOTS = (
+    ("pass_at_k", "pass@k curves", pass_at_k_curves),
+    ("outcomes", "Outcome breakdown", outcome_breakdown),
+    ("speedup", "Speedup distribution", speedup_distribution),
+    ("hacks", "Hack breakdown", hack_breakdown),
+    ("reward_spread", "Per-problem reward spread", reward_spread),
+)

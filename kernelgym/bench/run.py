@@ -1,0 +1,294 @@
+"""The benchmark loop: completions from a policy, graded in parallel, one row per sample, resumable.
+
+``run_bench`` selects the problems, asks the policy for the samples that ``results.jsonl`` does not hold yet
+(a fresh run: all of them), grades each completion on the executor as soon as its batch is generated, appends
+one row per graded sample, and at the end writes ``metrics.json`` and the report. A killed run continues with
+``resume=True`` and never grades a finished sample again.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..agents.policies import Policy, prompt_for
+from ..grader import reward_of
+from ..problem import Problem, ProblemError, discover, load_problem
+from .results import (RESULTS_FILE, RUN_FILE, ResultsLog, RunError, RunMeta, SampleRow, compute_metrics,
+                      load_meta, write_meta, write_metrics)
+
+
+@dataclass
+class Selection:
+    """Which problems a run covers.
+
+    Attributes:
+        levels: Keep problems of these levels (empty: all).
+        tags: Keep problems with at least one of these tags (empty: all).
+        split: Keep problems of this split (``train``, ``validation``, ``test``; None: all).
+        limit: Keep at most this many problems, after the other filters (None: all).
+    """
+
+    levels: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    split: str | None = None
+    limit: int | None = None
+
+
+def select_problems(root: Path, selection: Selection) -> list[Problem]:
+    """Load the problems under ``root`` that pass the filters, sorted by path.
+
+    Raises:
+        RunError: ``root`` is missing, a problem file is malformed, or no problem passes the filters.
+    """
+    try:
+        problems = [load_problem(path) for path in discover(root)]
+    except ProblemError as exc:
+        raise RunError(str(exc)) from None
+    kept = [p for p in problems
+            if (not selection.levels or p.level in selection.levels)
+            and (not selection.tags or set(p.tags) & set(selection.tags))
+            and (selection.split is None or p.split == selection.split)]
+    kept = kept[:selection.limit] if selection.limit is not None else kept
+    if not kept:
+        raise RunError(f"no problems under {root} pass the filters (levels={selection.levels or 'any'}, "
+                       f"tags={selection.tags or 'any'}, split={selection.split or 'any'})")
+    names = [p.name for p in kept]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise RunError(f"problem names must be unique within a run (rows are keyed by name): {duplicates}")
+    return kept
+
+
+def missing_samples(problems: Sequence[Problem], samples: int, done: set[tuple[str, int]]) -> dict[str, list[int]]:
+    """Per problem name, the sample indices not graded yet.
+
+    >>> from types import SimpleNamespace as P
+    >>> missing_samples([P(name="a"), P(name="b")], 3, {("a", 0), ("a", 2)})
+    {'a': [1], 'b': [0, 1, 2]}
+    """
+    return {p.name: [i for i in range(samples) if (p.name, i) not in done] for p in problems}
+
+
+def batches(problems: Sequence[Problem], missing: dict[str, list[int]],
+            size: int) -> list[tuple[list[Problem], list[int]]]:
+    """Generation batches: problems that miss the same sample indices, ``size`` problems at a time.
+
+    >>> from types import SimpleNamespace as P
+    >>> ps = [P(name=n) for n in "abc"]
+    >>> [([p.name for p in b], s) for b, s in batches(ps, {"a": [0, 1], "b": [1], "c": [0, 1]}, 8)]
+    [(['a', 'c'], [0, 1]), (['b'], [1])]
+    """
+    groups: dict[tuple[int, ...], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if missing[p.name]:
+            groups[tuple(missing[p.name])].append(p)
+    return [(group[i:i + size], list(indices)) for indices, group in groups.items()
+            for i in range(0, len(group), size)]
+
+
+@dataclass
+class BenchConfig:
+    """One ``kernelgym bench`` invocation.
+
+    Attributes:
+        problems: The problems folder (or one file).
+        out: The run folder.
+        samples: Samples per problem.
+        selection: Problem filters.
+        resume: Continue the run in ``out`` instead of refusing a folder that holds results.
+        batch: Problems per generation batch (each batch is graded while the next one is generated).
+        workers: Gradings in flight at once.
+        executor: ``local`` or ``ray``.
+        name: A label for reports (default: the run folder's name).
+    """
+
+    problems: Path
+    out: Path
+    samples: int = 1
+    selection: Selection = field(default_factory=Selection)
+    resume: bool = False
+    batch: int = 8
+    workers: int = 2
+    executor: str = "local"
+    name: str = ""
+
+
+def prepare_run(config: BenchConfig, meta: RunMeta) -> ResultsLog:
+    """Create the run folder, or check that a resumed one matches; return its results log.
+
+    Raises:
+        RunError: The folder holds results and ``resume`` is off, or the resumed run was made with another
+            policy or problems folder.
+    """
+    config.out.mkdir(parents=True, exist_ok=True)
+    has_results = (config.out / RESULTS_FILE).is_file() and (config.out / RESULTS_FILE).stat().st_size > 0
+    if has_results and not config.resume:
+        raise RunError(f"{config.out} already holds results: pass --resume to continue that run, or choose "
+                       f"another --out")
+    if config.resume and (config.out / RUN_FILE).is_file():
+        before = load_meta(config.out)
+        for name in ("policy", "problems"):
+            if getattr(before, name) != getattr(meta, name):
+                raise RunError(f"cannot resume {config.out}: it was run with {name} {getattr(before, name)!r}, "
+                               f"not {getattr(meta, name)!r}")
+    write_meta(config.out, meta)
+    return ResultsLog(config.out / RESULTS_FILE, repair=True)
+
+
+class Progress:
+    """A rich progress bar on stderr (or nothing), counting graded and correct samples."""
+
+    def __init__(self, total: int, done: int, enabled: bool = True):
+        self.correct = 0
+        self._bar = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("correct {task.fields[correct]}"), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=Console(stderr=True))
+            self._task = self._bar.add_task("grading", total=total + done, completed=done, correct=0)
+
+    def __enter__(self) -> "Progress":
+        if self._bar:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar:
+            self._bar.stop()
+
+    def describe(self, text: str) -> None:
+        if self._bar:
+            self._bar.update(self._task, description=text)
+
+    def advance(self, correct: bool) -> None:
+        self.correct += correct
+        if self._bar:
+            self._bar.update(self._task, advance=1, correct=self.correct)
+
+
+def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_factory: Callable,
+              progress: bool = True) -> dict:
+    """Run (or resume) a benchmark and write its metrics and report.
+
+    Args:
+        config: What to run.
+        policy: Where completions come from.
+        meta: The run's description (written to ``run.json``).
+        executor_factory: Builds the grading executor (called once; closed at the end).
+        progress: Show a progress bar on stderr.
+
+    Returns:
+        The metrics (also written to ``metrics.json``).
+
+    Raises:
+        RunError: A bad run folder or problem set.
+        kernelgym.agents.policies.PolicyError: The policy failed; finished samples stay in ``results.jsonl``,
+            and the run can be resumed.
+    """
+    problems = select_problems(config.problems, config.selection)
+    log = prepare_run(config, meta)
+    missing = missing_samples(problems, config.samples, log.keys())
+    todo = sum(len(v) for v in missing.values())
+    executor = executor_factory()
+    try:
+        with Progress(todo, len(problems) * config.samples - todo, enabled=progress) as bar:
+            _generate_and_grade(problems, missing, config, policy, executor, log, bar)
+    finally:
+        executor.close()
+    return finish_run(config.out, meta, log.rows)
+
+
+def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, executor, log: ResultsLog,
+                        bar: Progress) -> None:
+    """Generate batch by batch on this thread while a thread pool grades the previous batches."""
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def grade(problem: Problem, sample: int, completion: str, generate_s: float) -> None:
+        started = time.monotonic()
+        result = executor.grade_many([(problem, completion)])[0]
+        row = SampleRow(problem=problem.name, key=problem.key, level=problem.level, sample=sample,
+                        completion=completion, record=result.to_dict(), reward=reward_of(result),
+                        timings={"generate_s": round(generate_s, 4), "grade_s": round(time.monotonic() - started, 4)})
+        log.append(row)
+        bar.advance(result.correct)
+
+    def collect(future: Future) -> None:
+        if future.exception() is not None:
+            with lock:
+                failures.append(future.exception())
+
+    pool = ThreadPoolExecutor(max(1, config.workers), thread_name_prefix="kernelgym-bench")
+    interrupted = False
+    try:
+        for group, indices in batches(problems, missing, config.batch):
+            if failures:
+                break
+            bar.describe(f"generating {len(group) * len(indices)}")
+            started = time.monotonic()
+            completions = policy.generate([prompt_for(p) for p in group], indices)
+            each = (time.monotonic() - started) / max(1, len(group) * len(indices))
+            _check_shape(policy, group, indices, completions)
+            bar.describe("grading")
+            for problem, texts in zip(group, completions):
+                for sample, text in zip(indices, texts):
+                    pool.submit(grade, problem, sample, text, each).add_done_callback(collect)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        # Completions already generated are graded and saved even when the policy fails on a later batch
+        # (they may have cost money); after Ctrl-C only the gradings already running are waited for.
+        pool.shutdown(wait=True, cancel_futures=interrupted)
+    if failures:
+        raise failures[0]
+
+
+def _check_shape(policy: Policy, group, indices, completions) -> None:
+    if len(completions) != len(group) or any(len(c) != len(indices) for c in completions):
+        raise RuntimeError(f"policy {policy.spec} returned {[len(c) for c in completions]} completions for "
+                           f"{len(group)} prompts x {len(indices)} samples")
+
+
+def finish_run(run_dir: Path, meta: RunMeta, rows: list[SampleRow]) -> dict:
+    """Write ``metrics.json``, ``report.md`` and ``report.html`` for a run; return the metrics."""
+    from .report import write_single
+
+    metrics = compute_metrics(meta, rows)
+    write_metrics(run_dir, metrics)
+    write_single(run_dir, meta, rows, metrics)
+    return metrics
+
+
+def print_summary(metrics: dict, run_dir: Path, file=None) -> None:
+    """The final summary table (overall and per level) on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .report import SUMMARY_COLUMNS, cell
+
+    columns = list(SUMMARY_COLUMNS)
+    largest = max(int(key[5:]) for key in metrics if key.startswith("pass@"))
+    if largest > 1:
+        columns.insert(columns.index(("pass@1", "pass@1")) + 1, (f"pass@{largest}", f"pass@{largest}"))
+    table = Table(title=f"kernelgym bench: {metrics['run']['policy']} on {metrics['run']['problems']}")
+    for label, _ in columns:
+        table.add_column(label, justify="right")
+    groups = [("all", metrics)] + [(f"level {name}", m) for name, m in metrics["levels"].items()]
+    for label, group in groups:
+        table.add_row(label, *[cell(group, key) for _, key in columns[1:]])
+    console = Console(file=file or sys.stdout, width=160)
+    console.print(table)
+    if not metrics["speed_measured"]:
+        console.print("speed not measured (no GPU): fast_p and speedup are null")
+    console.print(f"wrote {run_dir / 'results.jsonl'}, metrics.json, report.md, report.html")

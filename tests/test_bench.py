@@ -1,0 +1,166 @@
+"""``kernelgym bench``: the reference policy on a small suite, filters, bad input, and resuming a killed run."""
+from __future__ import annotations
+
+import doctest
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import PROBLEMS
+from kernelgym.cli import main
+
+SMALL = ("01_vector_add", "02_relu", "03_softmax")
+
+
+def copy_problems(root, names=SMALL):
+    """A suite folder with copies of some level1 problems and their solutions."""
+    (root / "level1").mkdir(parents=True)
+    for name in names:
+        for suffix in ("", "_solution"):
+            src = PROBLEMS / "level1" / f"{name}{suffix}.py"
+            (root / "level1" / src.name).write_text(src.read_text())
+    return root
+
+
+def read_rows(run_dir):
+    return [json.loads(line) for line in (run_dir / "results.jsonl").read_text().splitlines() if line.strip()]
+
+
+def test_doctests_of_the_run_loop_pass():
+    from kernelgym.bench import run
+
+    assert doctest.testmod(run).failed == 0
+
+
+def test_reference_policy_scores_pass_at_1_of_one_with_no_hack(tmp_path, capsys):
+    suite = copy_problems(tmp_path / "suite", SMALL[:2])
+    out = tmp_path / "run"
+    code = main(["bench", "--policy", "reference", "--problems", str(suite), "--samples", "1", "--out", str(out),
+                 "--workers", "2", "--no-progress", "--timeout", "60"])
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["pass@1"] == 1.0
+    assert metrics["hack_rate"] == 0.0 and metrics["hacks"] == {}
+    rows = read_rows(out)
+    assert sorted(r["problem"] for r in rows) == sorted(SMALL[:2])
+    for row in rows:
+        assert row["sample"] == 0 and row["level"] == 1 and row["key"] == f"level1/{row['problem']}"
+        assert row["record"]["correct"] and row["record"]["problem"] == row["problem"]
+        assert row["reward"] == 1.0
+        assert row["timings"]["grade_s"] > 0
+        assert row["completion"].startswith("```python\n")
+    assert json.loads((out / "run.json").read_text())["policy"] == "reference"
+    assert {"report.md", "report.html"} <= {p.name for p in out.iterdir()}
+    printed = capsys.readouterr().out
+    assert "pass@1" in printed and "level 1" in printed and "speed not measured" in printed
+
+
+def test_filters_select_by_level_tag_split_and_limit(tmp_path):
+    from kernelgym.bench.run import Selection, select_problems
+    from kernelgym.problem import discover, load_problem
+
+    suite = copy_problems(tmp_path / "suite")
+    everything = [load_problem(p) for p in discover(suite)]
+    assert [p.name for p in select_problems(suite, Selection())] == [p.name for p in everything]
+    softmax_tagged = [p.name for p in everything if "softmax" in p.tags]
+    assert softmax_tagged and [p.name for p in select_problems(suite, Selection(tags=["softmax"]))] == softmax_tagged
+    assert len(select_problems(suite, Selection(levels=[1], limit=2))) == 2
+    split = everything[0].split
+    assert [p.name for p in select_problems(suite, Selection(split=split))] == \
+           [p.name for p in everything if p.split == split]
+    from kernelgym.bench.results import RunError
+
+    with pytest.raises(RunError, match="no problems under"):
+        select_problems(suite, Selection(levels=[3]))
+
+
+def test_unknown_policy_is_a_clear_error(tmp_path, capsys):
+    code = main(["bench", "--policy", "gpt-5", "--problems", str(copy_problems(tmp_path / "s", SMALL[:1])),
+                 "--out", str(tmp_path / "run"), "--no-progress"])
+    assert code == 2
+    assert "unknown policy 'gpt-5'" in capsys.readouterr().err
+
+
+def test_malformed_replay_line_is_reported_with_its_line_number(tmp_path, capsys):
+    replay = tmp_path / "bad.jsonl"
+    replay.write_text(json.dumps({"problem": "01_vector_add", "completion": "x"}) + "\n{not json\n")
+    code = main(["bench", "--policy", f"replay:{replay}", "--problems", str(copy_problems(tmp_path / "s", SMALL[:1])),
+                 "--out", str(tmp_path / "run"), "--no-progress"])
+    assert code == 2
+    assert f"{replay}:2: not JSON" in capsys.readouterr().err
+
+
+def test_replay_with_too_few_samples_says_so(tmp_path, capsys):
+    replay = tmp_path / "one.jsonl"
+    replay.write_text(json.dumps({"problem": "01_vector_add", "completion": "no code"}) + "\n")
+    code = main(["bench", "--policy", f"replay:{replay}", "--problems", str(copy_problems(tmp_path / "s", SMALL[:1])),
+                 "--samples", "2", "--out", str(tmp_path / "run"), "--no-progress"])
+    assert code == 2
+    assert "has 1 completion(s) for 01_vector_add, but sample 1 was asked for" in capsys.readouterr().err
+
+
+def test_a_run_folder_with_results_is_not_overwritten(tmp_path, capsys):
+    suite = copy_problems(tmp_path / "s", SMALL[:1])
+    replay = tmp_path / "r.jsonl"
+    replay.write_text(json.dumps({"problem": "01_vector_add", "completion": "no code"}) + "\n")
+    args = ["bench", "--policy", f"replay:{replay}", "--problems", str(suite), "--out", str(tmp_path / "run"),
+            "--no-progress"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "already holds results: pass --resume" in capsys.readouterr().err
+    assert main(args + ["--resume"]) == 0
+    assert len(read_rows(tmp_path / "run")) == 1
+    other = ["bench", "--policy", "reference", "--problems", str(suite), "--out", str(tmp_path / "run"),
+             "--no-progress", "--resume"]
+    assert main(other) == 2
+    assert "it was run with policy" in capsys.readouterr().err
+
+
+def _bench_command(suite, replay, out, samples):
+    return [sys.executable, "-m", "kernelgym.cli", "bench", "--policy", f"replay:{replay}", "--problems", str(suite),
+            "--samples", str(samples), "--out", str(out), "--workers", "1", "--no-progress", "--timeout", "60"]
+
+
+def test_a_killed_run_resumes_without_regrading_finished_samples(tmp_path):
+    """vector_add's samples fail to parse (graded at once), relu's are its reference solution (seconds each):
+    the run is killed while it grades relu, then resumed."""
+    suite = copy_problems(tmp_path / "suite", SMALL[:2])
+    relu = (PROBLEMS / "level1" / "02_relu_solution.py").read_text()
+    replay = tmp_path / "replay.jsonl"
+    lines = [("01_vector_add", f"no code, attempt {i}") for i in range(3)] + \
+            [("02_relu", f"```python\n{relu}\n```")] * 3
+    replay.write_text("".join(json.dumps({"problem": p, "completion": c}) + "\n" for p, c in lines))
+    out, samples = tmp_path / "run", 3
+    process = subprocess.Popen(_bench_command(suite, replay, out, samples), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = out / "results.jsonl"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        if results.is_file() and len(results.read_text().splitlines()) >= samples:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)  # the bench process and everything in its session
+    process.wait()
+    before = read_rows(out)
+    assert samples <= len(before) < 2 * samples
+    with results.open("a") as f:  # a write cut short by the kill
+        f.write('{"problem": "02_relu", "sample": 2, "compl')
+
+    done = subprocess.run(_bench_command(suite, replay, out, samples) + ["--resume"], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    after = read_rows(out)
+    keys = [(r["problem"], r["sample"]) for r in after]
+    assert len(keys) == len(set(keys)) == 2 * samples, "every sample exactly once"
+    assert sorted(keys) == sorted((p, i) for p in SMALL[:2] for i in range(samples))
+    assert after[:len(before)] == before, "finished samples were not regraded"
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["per_problem"]["02_relu"]["correct"] == samples
+    assert metrics["per_problem"]["01_vector_add"]["correct"] == 0

@@ -1,0 +1,189 @@
+"""``kernelgym report``: Markdown tables, a self-contained HTML page, runs side by side, and the page as headless
+Chromium renders it."""
+from __future__ import annotations
+
+import base64
+import doctest
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import PROBLEMS
+from kernelgym import cheats
+from kernelgym.cli import main
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _suite(root):
+    (root / "level1").mkdir(parents=True)
+    for name in ("01_vector_add", "02_relu"):
+        for suffix in ("", "_solution"):
+            (root / "level1" / f"{name}{suffix}.py").write_text((PROBLEMS / "level1" / f"{name}{suffix}.py")
+                                                                 .read_text())
+    return root
+
+
+def _replay(path, lines):
+    path.write_text("".join(json.dumps({"problem": p, "completion": c}) + "\n" for p, c in lines))
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, grader):
+    """Two graded runs on the same two problems: one mostly right, one with a format failure and a cheat."""
+    from kernelgym.agents.policies import ReplayPolicy
+    from kernelgym.bench.results import RunMeta
+    from kernelgym.bench.run import BenchConfig, run_bench
+    from kernelgym.executor import LocalExecutor
+
+    root = tmp_path_factory.mktemp("report")
+    suite = _suite(root / "suite")
+    add = f"```python\n{(PROBLEMS / 'level1' / '01_vector_add_solution.py').read_text()}\n```"
+    relu = f"```python\n{(PROBLEMS / 'level1' / '02_relu_solution.py').read_text()}\n```"
+    cheat = f"```python\n{cheats.torch_fallback((PROBLEMS / 'level1' / '02_relu.py').read_text())}\n```"
+    plans = {
+        "good": [("01_vector_add", add), ("01_vector_add", add), ("02_relu", relu), ("02_relu", "no code")],
+        "cheater": [("01_vector_add", "no code"), ("01_vector_add", add), ("02_relu", cheat), ("02_relu", cheat)],
+    }
+    out = {}
+    for name, lines in plans.items():
+        replay = _replay(root / f"{name}.jsonl", lines)
+        run_dir = root / name
+        meta = RunMeta(policy=f"replay:{replay}", problems=str(suite), samples=2)
+        run_bench(BenchConfig(problems=suite, out=run_dir, samples=2, workers=2), ReplayPolicy(replay), meta,
+                  lambda: LocalExecutor(grader=grader), progress=False)
+        out[name] = run_dir
+    return out
+
+
+def test_doctests_of_the_report_and_plots_pass():
+    from kernelgym.bench import plots, report
+
+    assert doctest.testmod(report).failed == 0
+    assert doctest.testmod(plots).failed == 0
+
+
+def _table_after(markdown: str, heading: str) -> list[dict[str, str]]:
+    """The rows of the first Markdown table after a heading, as dicts keyed by the header."""
+    lines = markdown.split(heading + "\n", 1)[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    header = [c.strip() for c in lines[start].strip("|").split("|")]
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append(dict(zip(header, [c.strip() for c in line.strip("|").split("|")])))
+    return rows
+
+
+def test_single_run_report_has_tables_that_match_its_metrics(runs):
+    run_dir = runs["good"]
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    markdown = (run_dir / "report.md").read_text()
+    overall = _table_after(markdown, "### All problems")
+    assert [row["run"] for row in overall] == ["good"]
+    assert overall[0]["pass@1"] == f"{metrics['pass@1']:.3f}"
+    assert overall[0]["pass@2"] == f"{metrics['pass@2']:.3f}"
+    assert overall[0]["fast_1"] == "—" and overall[0]["speedup"] == "—"
+    assert _table_after(markdown, "### Level 1")[0]["correct"] == f"{metrics['levels']['1']['correct_rate']:.3f}"
+    for image in re.findall(r"!\[[^]]*\]\(([^)]+)\)", markdown):
+        assert (run_dir / image).read_bytes().startswith(PNG)
+    assert "Speed was not measured" in markdown
+
+
+def test_comparison_report_puts_runs_side_by_side(runs, tmp_path, capsys):
+    out = tmp_path / "compare"
+    assert main(["report", str(runs["good"]), str(runs["cheater"]), "--out", str(out)]) == 0
+    assert "report.html" in capsys.readouterr().out
+    markdown = (out / "report.md").read_text()
+    metrics = {name: json.loads((d / "metrics.json").read_text()) for name, d in runs.items()}
+    for heading in ("### All problems", "### Level 1"):
+        rows = _table_after(markdown, heading)
+        assert [row["run"] for row in rows] == ["good", "cheater"]
+        for row in rows:
+            assert row["hack rate"] == f"{metrics[row['run']]['hack_rate']:.3f}"
+    hacks = _table_after(markdown, "## Hacks")
+    assert {row["hack"] for row in hacks} == set(metrics["cheater"]["hacks"]) != set()
+    spread = _table_after(markdown, "## Per-problem reward (variance study)")
+    assert [row["problem"] for row in spread] == ["01_vector_add", "02_relu"]
+    for row in spread:
+        stats = metrics["cheater"]["per_problem"][row["problem"]]
+        assert row["cheater correct"] == f"{stats['correct']}/{stats['samples']}"
+        assert row["good reward std"] == f"{metrics['good']['per_problem'][row['problem']]['reward_std']:.3f}"
+
+
+def test_html_is_self_contained_with_decodable_embedded_images(runs):
+    html = (runs["cheater"] / "report.html").read_text()
+    sources = re.findall(r'<img [^>]*src="([^"]+)"', html)
+    assert len(sources) >= 4  # pass@k, outcomes, hacks, reward spread (no speedup plot on CPU)
+    for src in sources:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG)
+    assert not re.search(r'(src|href)="(https?:)?//', html), "nothing may load from the network"
+    assert "<script" not in html and "<link" not in html
+
+
+def test_report_of_a_missing_run_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nope")]) == 2
+    assert "no such run folder" in capsys.readouterr().err
+
+
+def test_several_runs_need_an_output_folder(runs, capsys):
+    assert main(["report", str(runs["good"]), str(runs["cheater"])]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_report_regenerates_metrics_from_the_results(runs, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(runs["good"], copy)
+    (copy / "metrics.json").unlink()
+    (copy / "report.html").unlink()
+    assert main(["report", str(copy)]) == 0
+    assert json.loads((copy / "metrics.json").read_text()) == {
+        **json.loads((runs["good"] / "metrics.json").read_text())}
+    assert (copy / "report.html").is_file()
+
+
+# --- the page in a real browser ----------------------------------------------------------------------------
+PROBE = """<script>
+window.addEventListener("load", () => {
+  const images = [...document.images];
+  document.body.setAttribute("data-images", images.length);
+  document.body.setAttribute("data-decoded", images.filter(i => i.complete && i.naturalWidth > 0).length);
+  document.body.setAttribute("data-tables", document.querySelectorAll("table").length);
+  document.body.setAttribute("data-rows", document.querySelectorAll("tbody tr").length);
+});
+</script>"""
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium is not installed (Debian: apt-get install -y "
+                                                "chromium)")
+def test_chromium_renders_the_tables_and_decodes_every_image(runs, tmp_path):
+    page = (runs["cheater"] / "report.html").read_text()
+    probe = tmp_path / "probe.html"  # the report plus a probe script that reads the rendered page on load
+    probe.write_text(page.replace("</body>", PROBE + "</body>"))
+    command = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--dump-dom",
+               probe.as_uri()]
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
+    body = re.search(r"<body([^>]*)>", dom)
+    assert body, f"Chromium printed no page: {dom[:500]!r}"
+    attrs = dict(re.findall(r'data-(\w+)="(\d+)"', body.group(1)))
+    expected_images = len(re.findall(r"<img ", page))
+    assert int(attrs["images"]) == expected_images >= 4
+    assert int(attrs["decoded"]) == expected_images, "every embedded PNG decoded with a width"
+    assert int(attrs["tables"]) == page.count("<table>") >= 5
+    assert int(attrs["rows"]) > 0
+    shot = tmp_path / "report.png"
+    subprocess.run(command[:-2] + ["--window-size=1280,2000", f"--screenshot={shot}", (runs["cheater"] /
+                                                                                        "report.html").as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.read_bytes().startswith(PNG)
