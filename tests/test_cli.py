@@ -53,3 +53,16 @@ def test_check_fails_on_a_degenerate_problem(tmp_path):
     proc = kernelgym("check", tmp_path, "--workers", "1")
     assert proc.returncode == 1
     assert "degenerate" in proc.stdout and "no reference solution" in proc.stdout
+
+
+def test_eval_json_has_the_cpu_speed_proxy_and_static_gpu_figures():
+    proc = kernelgym("eval", PROBLEMS / "level1" / "01_vector_add.py", PROBLEMS / "level1" / "01_vector_add_solution.py",
+                     "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["correct"] and record["speedup"] is None  # no GPU here: speed is not measured...
+    assert record["traffic_efficiency"] == 1.0  # ...but the proxy is: each input read once, the output written once
+    stats = record["kernel_stats"]
+    assert [s["kernel"].split("[")[0] for s in stats] == ["add_kernel"]
+    assert stats[0]["registers"] > 0 and stats[0]["spill_bytes"] == 0 and 0 < stats[0]["occupancy"] <= 1
+    assert stats[0]["global_loads_scalar"] + stats[0]["global_loads_vector"] > 0

@@ -5,6 +5,7 @@ import pytest
 
 from conftest import fenced
 from kernelgym.problem import load_problem
+from kernelgym.rewards import RewardWeights, total_reward
 
 ROW_SUM = textwrap.dedent('''
     """Sum of each row of a (ROWS, COLS) float32 matrix."""
@@ -60,16 +61,28 @@ def row_sum(tmp_path_factory):
     return load_problem(path)
 
 
-def test_reading_the_input_three_times_scores_a_third(grader, row_sum):
-    once = grader.grade(row_sum, fenced(ANSWER % 1))
-    thrice = grader.grade(row_sum, fenced(ANSWER % 3))
+@pytest.fixture(scope="module")
+def once_and_thrice(grader, row_sum):
+    return grader.grade(row_sum, fenced(ANSWER % 1)), grader.grade(row_sum, fenced(ANSWER % 3))
+
+
+def test_reading_the_input_three_times_scores_a_third(once_and_thrice):
+    once, thrice = once_and_thrice
     assert once.correct and thrice.correct
     assert once.traffic_efficiency == pytest.approx(1.0, abs=0.01)
     assert thrice.traffic_efficiency / once.traffic_efficiency == pytest.approx(1 / 3, abs=0.02)
 
 
-def test_static_gpu_figures_are_reported(grader, row_sum):
-    stats = grader.grade(row_sum, fenced(ANSWER % 1)).kernel_stats
+def test_speed_proxy_rewards_the_kernel_that_reads_once(once_and_thrice):
+    once, thrice = once_and_thrice
+    assert total_reward(once) == total_reward(thrice) == pytest.approx(1.0)  # off by default: no speed on CPU
+    proxy = RewardWeights(speed_proxy=True)
+    assert total_reward(once, proxy) == pytest.approx(1.0 + proxy.speed)
+    assert total_reward(thrice, proxy) == pytest.approx(1.0 + proxy.speed * thrice.traffic_efficiency)
+
+
+def test_static_gpu_figures_are_reported(once_and_thrice):
+    stats = once_and_thrice[0].kernel_stats
     assert stats and stats[0].kernel.startswith("row_sum_kernel")
     assert stats[0].registers > 0 and stats[0].spill_bytes == 0 and 0 < stats[0].occupancy <= 1
     assert stats[0].global_loads_vector + stats[0].global_loads_scalar > 0
