@@ -22,10 +22,18 @@ FORBIDDEN_TORCH = (
     "torch.set_default_device", "torch.set_flush_denormal", "torch.manual_seed", "torch.seed", "torch.random",
     "torch.cuda.Event", "torch.cuda.synchronize", "torch.cuda.set_sync_debug_mode", "torch.testing",
     "torch.allclose", "torch.autograd.Function",
+    # file and process access, native code
+    "torch.from_file", "torch.load", "torch.save", "torch.hub", "torch.package", "torch.multiprocessing",
+    "torch.distributed", "torch.ops.load_library", "torch.classes", "torch.profiler", "torch.autograd.profiler",
+    "torch.cuda.memory", "torch.UntypedStorage.from_file", "torch.TypedStorage.from_file",
 )
 ALLOWED_TRITON = ("triton.jit", "triton.autotune", "triton.heuristics", "triton.Config", "triton.cdiv",
                   "triton.next_power_of_2", "triton.language")
 HOST_READ_METHODS = {"numpy", "tolist", "item", "__array__", "data_ptr"}
+# Methods that reach files or native code whatever object they are called on (``storage.from_file(...)``).
+FORBIDDEN_METHODS = {"from_file", "load_library", "tofile", "fromfile"}
+# Packages whose modules an allowed import may lead to; any other module reached through attributes is flagged.
+LIBRARY_PACKAGES = ("torch", "triton")
 
 
 def check_source(source: str) -> list[str]:
@@ -41,19 +49,20 @@ def check_source(source: str) -> list[str]:
 
 
 def _module_outside_library(parts: list[str]) -> str | None:
-    """``torch.os`` -> ``torch.os``: an attribute chain of torch/triton/math that reaches a module of another
-    package (os, sys, ctypes, ... re-exported by accident). Resolved on the real modules, in the grader."""
+    """``torch.os`` -> ``torch.os``, ``typing.sys`` -> ``typing.sys``: an attribute chain of an allowed module that
+    reaches a module of another package (os, sys, ctypes, ... imported by that module for its own use). Resolved on
+    the real modules, in the grader."""
     import importlib
     import types
 
-    if parts[0] not in ("torch", "triton", "math"):
+    if parts[0] not in ALLOWED_MODULES or parts[0] == "__future__":
         return None
     obj = importlib.import_module(parts[0])
     for i, part in enumerate(parts[1:], start=1):
         obj = getattr(obj, part, None)
         if obj is None:
             return None
-        if isinstance(obj, types.ModuleType) and not obj.__name__.split(".")[0] in ("torch", "triton"):
+        if isinstance(obj, types.ModuleType) and obj.__name__.split(".")[0] not in (*LIBRARY_PACKAGES, parts[0]):
             return ".".join(parts[:i + 1])
     return None
 
@@ -150,6 +159,8 @@ class _Checker(ast.NodeVisitor):
         if isinstance(func, ast.Attribute):
             if func.attr in HOST_READ_METHODS:
                 self.flag(f"host_compute:{func.attr}")
+            if func.attr in FORBIDDEN_METHODS:
+                self.flag(f"forbidden_call:{func.attr}")
             if func.attr == "forward" and isinstance(func.value, ast.Call) and \
                     getattr(func.value.func, "id", "") == "super":
                 self.flag("calls_super_forward")

@@ -26,6 +26,13 @@ HEAD = "import torch\nimport torch.nn as nn\nimport triton\nimport triton.langua
     ("try:\n    pass\nexcept Exception:\n    pass", "try_except"),
     ("y = x.numpy()", "host_compute:numpy"),
     ("y = x.tolist()", "host_compute:tolist"),
+    ("import typing\nm = typing.sys.modules", "forbidden_module_access:typing.sys"),
+    ("from dataclasses import inspect", "forbidden_module_access:dataclasses.inspect"),
+    ("t = torch.from_file('f', size=1)", "forbidden_torch_api:torch.from_file"),
+    ("t = x.untyped_storage().from_file('f', False, 1)", "forbidden_call:from_file"),
+    ("torch.ops.load_library('evil.so')", "forbidden_torch_api:torch.ops.load_library"),
+    ("state = torch.load('f.pt')", "forbidden_torch_api:torch.load"),
+    ("torch.utils.data.DataLoader([])", "forbidden_torch_api:torch.utils.data.DataLoader"),
 ])
 def test_flags(body, flag):
     assert flag in check_source(HEAD + body + "\n")
@@ -34,3 +41,13 @@ def test_flags(body, flag):
 @pytest.mark.parametrize("path", sorted(PROBLEMS.rglob("*_solution.py")), ids=lambda p: p.stem)
 def test_reference_solutions_are_clean(path):
     assert check_source(path.read_text()) == []
+
+
+@pytest.mark.parametrize("body", [
+    "from typing import Optional\nx: Optional[int] = None",
+    "import functools\nf = functools.reduce",
+    "import math\ny = math.sqrt(2.0)",
+    "from dataclasses import dataclass",
+])
+def test_allowed_helpers_stay_clean(body):
+    assert check_source(HEAD + body + "\n") == []
