@@ -27,6 +27,9 @@ from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source
 
 MAX_SPECS = 64
+# Inputs and reference parameters come from torch's global RNG seeded per run: two threads drawing at once would
+# interleave their draws and build a reference with other weights than the sandbox's ModelNew gets.
+REFERENCE_LOCK = threading.Lock()
 _AST_LOCK = threading.Lock()  # CPython 3.11's ast is not thread-safe (SystemError under grade_many; gh-106905)
 
 
@@ -150,14 +153,15 @@ class Grader:
             return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),
                                 started)
         phase = time.monotonic()
-        expected, ablation = self._references(problem)
+        with REFERENCE_LOCK:
+            expected, ablation = self._references(problem)
         result.timings["reference_s"] = time.monotonic() - phase
         phase = time.monotonic()
         specs = self._run(problem, answer.source, expected, ablation, result)
         result.timings["run_s"] = time.monotonic() - phase
         if self.device == "cpu" and self.config.check_compile and specs and not result.failure == "timeout":
             phase = time.monotonic()
-            self._compile(answer.source, specs, result)
+            self._compile(answer.source, specs, result, problem_directories(problem))
             result.timings["compile_s"] = time.monotonic() - phase
         elif self.device != "cpu":
             result.compiled = result.launches > 0 and "CompilationError" not in result.error
@@ -166,7 +170,7 @@ class Grader:
         if result.compiled and self.device != "cpu" and result.tests_passed == result.tests_total:
             self._time(problem, answer.source, result)
         result.correct = (result.tests_total > 0 and result.tests_passed == result.tests_total
-                          and result.compiled and not result.hacks)
+                          and result.compiled and not result.hacks and not result.failure)
         if result.tests_passed < result.tests_total and not result.failure:
             result.fail("incorrect", "some tests failed")
         return self._finish(result, started)
@@ -177,14 +181,15 @@ class Grader:
 
     def _references(self, problem: Problem) -> tuple[list[_Expected], _Expected]:
         expected = []
+        poison = secrets.choice(range(0x31, 0x7C))  # finite in every float format; differs from the NaN fill
         for case_index, case in enumerate(problem.test_cases):
             for seed_index in range(self.config.seeds):
                 label = f"test case {case_index} {case or '(default sizes)'}, seed #{seed_index}"
-                expected.append(self._reference(problem, case, label))
+                expected.append(self._reference(problem, case, label, poison if seed_index % 2 else None))
         ablation = self._reference(problem, problem.test_cases[0], "ablation")
         return expected, ablation
 
-    def _reference(self, problem: Problem, case: dict, label: str) -> _Expected:
+    def _reference(self, problem: Problem, case: dict, label: str, poison: int | None = None) -> _Expected:
         import torch
 
         seed = secrets.randbits(31)
@@ -193,7 +198,7 @@ class Grader:
         with torch.no_grad():
             out = model(*[x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
         outputs = [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
-        run = Run(label=label, init_inputs=init_inputs, inputs=inputs, seed=seed)
+        run = Run(label=label, init_inputs=init_inputs, inputs=inputs, seed=seed, poison=poison)
         tensors = [x for x in inputs if isinstance(x, torch.Tensor)] + outputs + list(model.parameters()) \
             + list(model.buffers())
         min_bytes = sum(t.numel() * t.element_size() for t in tensors)
@@ -204,20 +209,22 @@ class Grader:
     def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult) -> list:
         mode = "interpret" if self.device == "cpu" else "cuda"
         job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=self.config.limits,
-                  device=self.device, runs=[e.run for e in expected], ablation=ablation.run)
+                  device=self.device, runs=[e.run for e in expected], ablation=ablation.run,
+                  hidden=problem_directories(problem))
         result.tests_total = len(expected)
         specs: list[dict] = []
         ops: dict[str, int] = {}
         errors: list[str] = []
         efficiencies: list[float] = []
-        for header, buffers in self._session(mode, job, result):
+        for header, buffers in _in_order(self._session(mode, job, result), result):
             kind = header.get("type")
             if kind == "error":
                 result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
             elif kind in ("run", "ablation"):
                 index = header.get("index")
-                if kind == "run" and not (isinstance(index, int) and 0 <= index < len(expected)):
-                    raise protocol.ChannelViolation("bad run index")
+                if kind == "run" and not index < len(expected):
+                    result.fail("crash", "the answer's process broke the grading protocol (bad run index)")
+                    break
                 target = expected[index] if kind == "run" else ablation
                 launches = header.get("launches")
                 if kind == "run" and isinstance(launches, int) and launches >= 0:
@@ -250,7 +257,8 @@ class Grader:
             rest = buffers[len(outputs):]
             inputs_after = [decode(m, b) for m, b in zip(header.get("inputs_after", []), rest)]
         except (Malformed, TypeError):
-            raise protocol.ChannelViolation("malformed tensors") from None
+            result.fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
+            return
         if header.get("not_plain"):
             result.flag("output_not_plain_tensor")
         if header.get("aliases_input"):
@@ -282,6 +290,9 @@ class Grader:
             while True:
                 header, buffers = protocol.recv(sock, deadline, self.config.max_output_mb * 2**20)
                 kind = header.get("type")
+                denied = header.get("denied")
+                for name in denied if isinstance(denied, list) else []:
+                    result.flag(f"sandbox_denied:{str(name)[:80]}")
                 if kind == "hello":
                     layers = [str(x) for x in header.get("isolation") or []]
                     result.isolation = layers
@@ -307,7 +318,7 @@ class Grader:
             shutil.rmtree(workdir, ignore_errors=True)
 
     # --- compile check -------------------------------------------------------------------------------
-    def _compile(self, source: str, specs: list[dict], result: KernelResult) -> None:
+    def _compile(self, source: str, specs: list[dict], result: KernelResult, hidden: list[str] = ()) -> None:
         specs = _clean_specs(specs)
         target = tuple(self.config.target)
         known = {i: self._compiled.get(source, spec, target) for i, spec in enumerate(specs)}
@@ -315,10 +326,16 @@ class Grader:
         fresh = []
         if missing:
             job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
-                      limits=self.config.limits, specs=missing, target=target)
-            for header, _ in self._session("compile", job, result):
-                if header.get("type") == "compiled":
-                    fresh = [r for r in header.get("results", []) if isinstance(r, dict)]
+                      limits=self.config.limits, specs=missing, target=target, hidden=list(hidden))
+            session = KernelResult()  # trusted only if the session ends cleanly, with one "compiled" message
+            replies = [h for h, _ in self._session("compile", job, session) if h.get("type") == "compiled"]
+            for hack in session.hacks:
+                result.flag(hack)
+            if session.failure or len(replies) != 1:
+                result.fail(session.failure or "crash", session.error or "the compile check's process sent "
+                                                                         f"{len(replies)} results instead of one")
+            else:
+                fresh = [r for r in replies[0].get("results", []) if isinstance(r, dict)]
             if len(fresh) == len(missing):
                 for spec, outcome in zip(missing, fresh):
                     self._compiled.put(source, spec, target, outcome)
@@ -341,6 +358,37 @@ class Grader:
         from .timing import time_problem
 
         time_problem(self, problem, source, result)
+
+
+def problem_directories(problem: Problem) -> list[str]:
+    """The directories a candidate must not see: the problem's own, and its suite's when it sits in ``levelN``."""
+    directory = problem.path.parent
+    hidden = [str(directory)]
+    if directory.name.startswith("level"):
+        hidden.insert(0, str(directory.parent))
+    return hidden
+
+
+def _in_order(messages, result: KernelResult):
+    """Pass on a run session's messages while they keep the protocol: an import error before any run, or each
+    run index once and in order, then the ablation once. Anything else (a forged or repeated result) ends the
+    session as a protocol violation."""
+    next_index, ablation_seen = 0, False
+    for header, buffers in messages:
+        kind, index = header.get("type"), header.get("index")
+        if kind == "run":
+            ok = type(index) is int and index == next_index and not ablation_seen
+            next_index += 1
+        elif kind == "ablation":
+            ok, ablation_seen = index == 0 and not ablation_seen, True
+        else:
+            ok = kind == "error" and next_index == 0 and not ablation_seen
+        if not ok:
+            messages.close()
+            result.fail("crash", f"the answer's process broke the grading protocol (an unexpected {kind!r} "
+                                 f"message: a result arrived twice, out of order, or was forged)")
+            return
+        yield header, buffers
 
 
 def _inputs_changed(before: list, after: list) -> bool:
@@ -416,7 +464,8 @@ def _clean_specs(specs: list[dict]) -> list[dict]:
                     "constexprs": {str(k): v for k, v in dict(spec["constexprs"]).items()
                                    if isinstance(v, (int, float, bool, str, type(None)))},
                     "options": {str(k): int(v) for k, v in dict(spec.get("options") or {}).items()},
-                    "aligned": [str(a) for a in list(spec.get("aligned") or [])]}
+                    "aligned": [str(a) for a in list(spec.get("aligned") or [])],
+                    "fingerprint": str(spec.get("fingerprint", ""))[:64]}
         except (KeyError, TypeError, ValueError):
             continue
         key = repr(sorted((k, repr(v)) for k, v in item.items()))

@@ -1,28 +1,52 @@
 """The sandboxed child: runs one candidate, or compiles its kernels, and reports raw bytes to the grader.
 
-What this sandbox covers:
+What this sandbox covers (each item is exercised by a fixture in tests/adversarial/):
 - One candidate, one fresh process, forked from a warm zygote: nothing it does reaches the next candidate
-  (no shared memory, modules, caches or files; its working directory is deleted by the grader afterwards).
+  (no shared memory, modules, caches or files; its working directory is a tmpfs that dies with it).
 - The candidate never shares a process with the reference model, its outputs, the seeds or the verdict: the
   grader computes all of those in its own process and only sends the inputs.
 - Only raw tensor bytes (and plain JSON data) travel back, over a private socket that no other process holds.
-  stdout and stderr go to a capped file; nothing printed counts.
-- A scrubbed environment; a private temporary working directory; rlimits on address space, CPU time, file size,
-  open files and processes; a network namespace with no usable interface where the OS allows it (the record says
-  when it did not); a wall-clock limit enforced by the grader, which kills the child's whole process group.
-- Uninitialised memory is filled with NaN / max-int (torch's deterministic fill), so a result can never come from
-  memory that an earlier call left behind.
-- Hooks installed before the candidate loads count launches, record specializations, bound-check every
-  interpreter load and store, trace aten ops outside kernels, and can turn every launch into a no-op (ablation).
+  The grader accepts each run's result once and in order, and the session only when it ends with ``done`` tagged
+  with the per-grading secret; an early exit, a forged or repeated message is a crash. stdout and stderr go to a
+  capped file; nothing printed counts. Outputs must be plain ``torch.Tensor`` of the reference's dtype and shape,
+  must not alias an input, and the inputs must come back unchanged.
+- The OS layers, each reported by name in ``KernelResult.isolation`` when it took effect (see ``isolation``):
+  a PID namespace (every process the child starts, daemons included, dies with it), a pids cgroup (fork bombs,
+  even as root), a network namespace without a usable interface, a read-only mount namespace whose only writable
+  place is a private tmpfs of bounded size (``noexec`` for interpreter runs), the problem's directory hidden under
+  an empty tmpfs, no capabilities, a seccomp filter (ptrace, process_vm_*, sockets, namespaces, mounts, bpf,
+  io_uring, ``execve`` where nothing needs it, and any write to or duplication of the channel but the harness's
+  own ``send``), rlimits (address space, CPU time, file size, open files, processes), a scrubbed environment,
+  closed inherited descriptors, and a wall-clock limit enforced by the grader, which kills the child's group.
+- An audit hook (``audit``) refuses the candidate's own code frames and tracing, ``gc`` scans, ``ctypes``,
+  process creation and signals, sockets, environment edits, files outside its directory and dynamic code; each
+  refusal becomes a ``sandbox_denied:<what>`` hack flag.
+- Uninitialised memory is filled with NaN / max-int (torch's deterministic fill); the second seed of every test
+  case runs with every buffer that ``forward`` allocates filled with a different, finite byte: an output that
+  depends on uninitialised memory cannot pass both.
+- Hooks installed before the candidate loads count launches, record specializations with a fingerprint of the
+  kernel and everything it reaches (the compile check refuses a kernel that differs from the one that ran),
+  bound-check every interpreter load and store, round float32 ``tl.dot`` operands to TF32 as NVIDIA GPUs do,
+  trace aten ops outside kernels (grid callables and pre-run hooks included), and can turn every launch into a
+  no-op (the ablation).
+- On a GPU, the timing code is bound before the candidate loads, and after timing the inputs are refilled in
+  place with fresh values and the output checked again (pointer- and shape-keyed caches are caught).
 
-What it does not cover (yet):
-- The candidate runs as the grader's user; with root it could still reach the file system outside its working
-  directory, ptrace, or fork processes that leave the process group (``setsid``). Static checks forbid the imports
-  that do this, but they are not a security boundary against a determined escape from Python.
-- The hooks and the op trace live in the candidate's process. A candidate that tampers with them (through means
-  the static checks did not catch) can hide its own launches or fallbacks, though never fake correct outputs;
-  the no-op ablation and the grader-side comparison remain.
-- Kernel-level or GPU-driver exploits.
+What it does not cover:
+- The launch counter, the op trace, the ablation switch and the reporting code live in the candidate's process.
+  A candidate that gets past the static checks can reach them through what the audit hook does not watch
+  (function closures, private torch APIs that pop the dispatch mode, attributes of the harness's modules) and
+  hide a torch fallback from both checks at once (``hidden_fallback_ablation_aware``, a known gap). It can never
+  fake correct outputs: the comparison happens in the grader, on its own copy of the reference.
+- The audit hook is not a security boundary: library code acting for the candidate is not watched (a C-level
+  file read by ``torch.from_file``, a fork by a torch DataLoader); the OS layers are the boundary for those.
+- Where the OS refuses a layer (no root or namespaces, no pids cgroup, an ABI other than x86_64/aarch64 for
+  seccomp), that layer is absent and ``KernelResult.isolation`` says so; the others still apply.
+- The child keeps the grader's user id (root on CI, without capabilities) and can read, not write, whatever that
+  user can read outside the hidden problem directories (the Python installation, other files on the machine).
+- On a GPU run, ``execve`` is allowed and the working directory is executable (Triton runs ptxas and builds its
+  launcher there); a content-hash cache still saves its work during the timed calls (it is caught only if it
+  answers wrongly). Side channels, kernel and GPU-driver exploits are out of scope.
 """
 from __future__ import annotations
 
@@ -35,8 +59,8 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 
-from . import isolation, protocol
-from .hooks import Instrumentation, OutOfBoundsAccess
+from . import audit, isolation, protocol
+from .hooks import Instrumentation, OutOfBoundsAccess, kernel_fingerprint
 from .isolation import Limits
 
 
@@ -48,6 +72,7 @@ class Run:
     init_inputs: list
     inputs: list
     seed: int
+    poison: int | None = None  # a byte for buffers forward allocates uninitialised; None: torch's NaN fill
 
 
 @dataclass
@@ -63,10 +88,12 @@ class Job:
     runs: list[Run] = field(default_factory=list)
     ablation: Run | None = None
     timing_runs: list[Run] = field(default_factory=list)
+    timing_rechecks: list[Run] = field(default_factory=list)  # fresh inputs for each timing run, checked after it
     timing_repeats: int = 20
     specs: list[dict] = field(default_factory=list)
     target: tuple = ("cuda", 90, 32)
     cgroup: str = ""
+    hidden: list[str] = field(default_factory=list)  # directories the child must not see (the problem files)
 
 
 def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False) -> None:
@@ -100,8 +127,9 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
         layers.append("pids_cgroup")
     if isolation.unshare(isolation.CLONE_NEWNET):
         layers.append("network_namespace")
-    if isolation.read_only_filesystem(job.workdir):
-        layers.append("read_only_filesystem")
+    needs_exec = job.kind == "compile" or job.device != "cpu"  # ptxas, and Triton's launcher on a GPU
+    layers += isolation.read_only_filesystem(job.workdir, job.limits.disk_mb, noexec=job.device == "cpu"
+                                             and job.kind != "compile", hidden=tuple(job.hidden))
     os.chdir(job.workdir)
     env = {"PATH": "/usr/bin:/bin", "HOME": job.workdir, "TMPDIR": job.workdir, "OMP_NUM_THREADS": "1",
            "TRITON_CACHE_DIR": os.path.join(job.workdir, ".triton"), "PYTHONDONTWRITEBYTECODE": "1",
@@ -114,12 +142,19 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
     isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers)
     if isolation.drop_capabilities():
         layers.append("no_capabilities")
+    (channel,) = keep
+    if isolation.install_seccomp(channel, allow_exec=needs_exec):
+        layers.append("seccomp")
     sys.dont_write_bytecode = True
-    return layers + ["rlimits"]
+    return layers + ["rlimits"] + (["audit_hook"] if job.kind in ("run", "compile") else [])
+
+
+def _candidate_path(job: Job, module_name: str = "candidate") -> str:
+    return os.path.join(job.workdir, f"{module_name}.py")
 
 
 def _import_candidate(job: Job, module_name: str = "candidate"):
-    path = os.path.join(job.workdir, f"{module_name}.py")
+    path = _candidate_path(job, module_name)
     with open(path, "w") as f:
         f.write(job.source)
     spec = importlib.util.spec_from_file_location(module_name, path)
@@ -140,16 +175,19 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.utils.deterministic.fill_uninitialized_memory = True
     trace = hooks.trace_mode()
+    denied: list[str] = []  # refused audit events; only this frame and the audit hook hold the list
+    audit.install(_candidate_path(job), job.workdir, denied)
     try:
         module = _import_candidate(job)
     except BaseException as exc:
-        protocol.send(sock, {"type": "error", "stage": "import", "error": _trim_traceback(exc)})
+        protocol.send(sock, {"type": "error", "stage": "import", "error": _trim_traceback(exc),
+                             "denied": list(denied)})
         return
     for index, run in enumerate(job.runs):
-        _send_run(sock, "run", index, run, module, hooks, trace, job.device)
+        _send_run(sock, "run", index, run, module, hooks, trace, job.device, denied)
     if job.ablation is not None:
         hooks.noop = True
-        _send_run(sock, "ablation", 0, job.ablation, module, hooks, trace, job.device)
+        _send_run(sock, "ablation", 0, job.ablation, module, hooks, trace, job.device, denied)
         hooks.noop = False
     if job.timing_runs:
         from .timing import time_candidate
@@ -157,7 +195,8 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool) -> None:
             time_candidate(sock, index, run, module, hooks, job)
 
 
-def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace, device: str) -> None:
+def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace, device: str,
+              denied: list[str]) -> None:
     import torch
 
     inputs = [x.to(device) if isinstance(x, torch.Tensor) else x for x in run.inputs]
@@ -168,23 +207,23 @@ def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace
         if device != "cpu":
             model = model.to(device)
         with torch.no_grad(), trace:
-            hooks.tracing = True
+            hooks.tracing, hooks.poison = True, run.poison
             try:
                 output = model(*inputs)
             finally:
-                hooks.tracing = False
+                hooks.tracing, hooks.poison = False, None
         if device != "cpu":
             torch.cuda.synchronize()
     except BaseException as exc:
         log = hooks.reset()
         oob = isinstance(exc, OutOfBoundsAccess) or "out-of-bounds" in str(exc)
         protocol.send(sock, {"type": kind, "index": index, "error": _trim_traceback(exc), "out_of_bounds": oob,
-                             "launches": log.launches, "ops": log.ops, "specs": log.specs})
+                             "launches": log.launches, "ops": log.ops, "specs": log.specs, "denied": list(denied)})
         return
     log = hooks.reset()
     header, buffers = encode_outputs(output, inputs)
     header.update({"type": kind, "index": index, "launches": log.launches, "ops": log.ops, "specs": log.specs,
-                   "bytes_loaded": log.bytes_loaded, "bytes_stored": log.bytes_stored})
+                   "bytes_loaded": log.bytes_loaded, "bytes_stored": log.bytes_stored, "denied": list(denied)})
     protocol.send(sock, header, buffers)
 
 
@@ -247,10 +286,13 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
 
     from .gpu_stats import kernel_stats
 
+    denied: list[str] = []
+    audit.install(_candidate_path(job), job.workdir, denied)
     try:
         module = _import_candidate(job)
     except BaseException as exc:
-        protocol.send(sock, {"type": "compiled", "results": [{"ok": False, "error": _trim_traceback(exc)}]})
+        protocol.send(sock, {"type": "compiled", "results": [{"ok": False, "error": _trim_traceback(exc)}],
+                             "denied": list(denied)})
         return
     target = GPUTarget(*job.target)
     results = []
@@ -258,6 +300,10 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
         name = spec["qualname"]
         try:
             fn = _resolve(module, name)
+            if kernel_fingerprint(fn) != spec.get("fingerprint"):
+                raise LookupError(f"{name} found when the answer is imported again is not the kernel that ran: "
+                                  f"an answer must define the same kernels whether or not it runs under Triton's "
+                                  f"interpreter")
             while not isinstance(fn, JITFunction):
                 fn = fn.fn
             attrs = {(fn.arg_names.index(arg),): [["tt.divisibility", 16]]
@@ -269,7 +315,7 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
             results.append({"ok": True, "kernel": f"{name}[{consts}]" if consts else name, "stats": stats})
         except BaseException as exc:
             results.append({"ok": False, "kernel": name, "error": _compile_message(exc)})
-    protocol.send(sock, {"type": "compiled", "results": results})
+    protocol.send(sock, {"type": "compiled", "results": results, "denied": list(denied)})
 
 
 def _resolve(module, qualname: str):

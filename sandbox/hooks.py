@@ -6,11 +6,22 @@
 - No-op ablation: in ablation mode a launch does nothing and leaves its outputs untouched.
 - Bounds checks (interpreter only): every load, store and atomic must stay inside the storage of one of the tensors
   passed to the launch; otherwise the kernel fails with an out-of-bounds error, as compute-sanitizer would report.
-- Op trace: a ``TorchDispatchMode`` records the aten ops that ``forward`` runs outside Triton kernels.
+- Op trace: a ``TorchDispatchMode`` records the aten ops that ``forward`` runs outside Triton kernels. User code
+  that Triton calls from inside a launch (a grid callable, pre-run hooks) is run by the hooks before the launch,
+  with the trace on, and also in the ablation, so that a fallback cannot hide there.
+- Poison: when set, every buffer that ``forward`` allocates with an ``empty`` op is filled with a chosen byte, so
+  that a second run on differently poisoned memory exposes outputs that depend on uninitialised memory.
+- TF32 (interpreter only): ``tl.dot`` on float32 operands with the default ``input_precision="tf32"`` rounds the
+  operands to TF32 (10-bit mantissa) as an NVIDIA GPU does; the interpreter would otherwise multiply in full fp32.
+- Fingerprints: every launch records a hash of the kernel's code and of everything its globals reach, so that the
+  compile check can prove it compiles the kernel that ran (and not one swapped in when the answer sees it is not
+  under the interpreter).
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
+import types
 from dataclasses import dataclass, field
 
 # aten ops that only allocate, view, copy or query: allowed outside kernels.
@@ -25,6 +36,10 @@ ALLOWED_OPS = frozenset({
     "aten.view_as", "aten.expand_as", "aten.narrow", "aten.movedim", "aten.diagonal", "aten.stride", "aten.size",
     "aten.sym_size", "aten.sym_stride", "aten.sym_numel", "aten.numel", "aten.dim", "aten.is_contiguous",
     "aten.set_", "aten.resize_", "aten._reshape_alias",
+})
+# Allocations whose memory is uninitialised: filled with the poison byte when one is set.
+POISONED_ALLOCATIONS = frozenset({
+    "aten.empty", "aten.empty_like", "aten.empty_strided", "aten.new_empty", "aten.new_empty_strided",
 })
 
 _TORCH_TO_TRITON = {
@@ -55,6 +70,7 @@ class Instrumentation:
         self.log = LaunchLog()
         self.noop = False
         self.tracing = False
+        self.poison: int | None = None  # a byte value, or None for torch's own NaN / max-int fill
         self.ranges: list[tuple[int, int]] = []
         self._seen_specs: set[str] = set()
 
@@ -68,6 +84,7 @@ class Instrumentation:
             from triton.runtime.interpreter import InterpretedFunction, InterpreterBuilder
             self._wrap_run(InterpretedFunction)
             self._wrap_memory(InterpreterBuilder)
+            _wrap_dot(InterpreterBuilder)
         else:
             from triton.runtime.jit import JITFunction
             self._wrap_run(JITFunction)
@@ -80,14 +97,17 @@ class Instrumentation:
             if warmup:
                 return original(fn, *args, grid=grid, warmup=warmup, **kwargs)
             hooks._record(fn, args, kwargs)
+            grid = _user_launch_code(fn, grid, args, kwargs)  # with the trace on, in the ablation too
             if hooks.noop:
                 return None
             saved, hooks.ranges = hooks.ranges, _tensor_ranges(args, kwargs)
             was_tracing, hooks.tracing = hooks.tracing, False
+            pre_run_hooks, fn.pre_run_hooks = fn.pre_run_hooks, []
             try:
                 return original(fn, *args, grid=grid, warmup=warmup, **kwargs)
             finally:
                 hooks.ranges, hooks.tracing = saved, was_tracing
+                fn.pre_run_hooks = pre_run_hooks
 
         cls.run = run
 
@@ -149,13 +169,142 @@ class Instrumentation:
 
         class OpTrace(TorchDispatchMode):
             def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                name = None
                 if hooks.tracing:
                     name = f"aten.{func.overloadpacket.__name__}" if hasattr(func, "overloadpacket") else str(func)
                     if name not in ALLOWED_OPS:
                         hooks.log.ops[name] = hooks.log.ops.get(name, 0) + 1
-                return func(*args, **(kwargs or {}))
+                result = func(*args, **(kwargs or {}))
+                if name in POISONED_ALLOCATIONS and hooks.poison is not None:
+                    _fill_bytes(result, hooks.poison)
+                return result
 
         return OpTrace()
+
+
+def _user_launch_code(fn, grid, args, kwargs):
+    """Run the user code that Triton would call inside the launch (where the op trace is paused and which the
+    ablation skips): the pre-run hooks, then the grid callable. Returns the grid as a tuple."""
+    params = _kernel_params(fn)
+    named = {k: v for k, v in kwargs.items() if k in params}
+    for hook in list(getattr(fn, "pre_run_hooks", None) or []):
+        hook(*args, **named)
+    if not callable(grid):
+        return grid
+    bound = inspect.signature(_base_function(fn)).bind_partial(*args, **named)
+    bound.apply_defaults()
+    return tuple(grid(dict(bound.arguments)))
+
+
+def _kernel_params(fn) -> set[str]:
+    return set(inspect.signature(_base_function(fn)).parameters)
+
+
+def _fill_bytes(tensor, byte: int) -> None:
+    """Overwrite every byte of a freshly allocated tensor's storage with ``byte``."""
+    import torch
+
+    if not isinstance(tensor, torch.Tensor) or tensor.untyped_storage().nbytes() == 0:
+        return
+    storage = tensor.untyped_storage()
+    flat = torch.empty(0, dtype=torch.uint8, device=tensor.device)
+    flat.set_(storage, 0, (storage.nbytes(),), (1,))
+    flat.fill_(byte)
+
+
+def _wrap_dot(builder_cls) -> None:
+    """Round float32 ``tl.dot`` operands to TF32 when the precision is TF32, as NVIDIA tensor cores do."""
+    import numpy as np
+    from triton._C.libtriton import ir
+
+    original = builder_cls.create_dot
+
+    def create_dot(builder, a, b, d, input_precision, max_num_imprecise_acc):
+        if input_precision == ir.INPUT_PRECISION.TF32:
+            a, b = _to_tf32(a, np), _to_tf32(b, np)
+        return original(builder, a, b, d, input_precision, max_num_imprecise_acc)
+
+    builder_cls.create_dot = create_dot
+
+
+def _to_tf32(handle, np):
+    """A copy of a float32 tensor handle rounded to TF32 (round to nearest, ties away: ``cvt.rna.tf32.f32``)."""
+    if handle.data.dtype != np.float32:
+        return handle
+    bits = handle.data.view(np.uint32)
+    finite = (bits & 0x7F800000) != 0x7F800000
+    rounded = np.where(finite, (bits + np.uint32(0x1000)) & np.uint32(0xFFFFE000), bits)
+    return type(handle)(rounded.astype(np.uint32).view(np.float32), handle.dtype.scalar)
+
+
+def _base_function(fn):
+    """The plain Python function under a jitted, autotuned or heuristics-wrapped kernel."""
+    base = fn
+    while hasattr(base, "fn") and not inspect.isfunction(base):
+        base = base.fn
+    return base
+
+
+def kernel_fingerprint(fn) -> str:
+    """A hash of a kernel's code and of what its global names refer to, followed through helper functions.
+
+    Identical in every process that imported the same answer the same way; different when the answer defines a
+    different kernel, or binds a helper to something else, depending on how it is run.
+    """
+    digest = hashlib.sha256()
+    _fingerprint_function(_base_function(fn), digest, set())
+    return digest.hexdigest()[:32]
+
+
+def _fingerprint_function(func, digest, seen: set[int]) -> None:
+    if id(func) in seen or not inspect.isfunction(func):
+        return
+    seen.add(id(func))
+    code = func.__code__
+    digest.update(_code_text(code))
+    for name in sorted(_global_names(code)):
+        digest.update(f"|{name}=".encode())
+        digest.update(_describe_global(func.__globals__.get(name, _MISSING), digest, seen).encode())
+
+
+_MISSING = object()
+
+
+def _describe_global(value, digest, seen: set[int]) -> str:
+    if value is _MISSING:
+        return "builtin-or-missing"
+    if isinstance(value, types.ModuleType):
+        return f"module:{value.__name__}"
+    if isinstance(value, (int, float, bool, str, bytes, type(None))):
+        return f"value:{value!r}"
+    if inspect.isfunction(value):
+        _fingerprint_function(value, digest, seen)
+        return "python-function"
+    base = _base_function(value)
+    if base is not value and inspect.isfunction(base):
+        _fingerprint_function(base, digest, seen)
+        return "kernel"
+    if isinstance(value, type):
+        return f"class:{value.__module__}.{value.__qualname__}"
+    inner = getattr(value, "value", _MISSING)  # tl.constexpr
+    if type(value).__name__ == "constexpr" and isinstance(inner, (int, float, bool, str, type(None))):
+        return f"constexpr:{inner!r}"
+    return f"object:{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _code_text(code) -> bytes:
+    parts = [code.co_code, repr(code.co_names).encode(), repr(code.co_varnames).encode()]
+    for const in code.co_consts:
+        parts.append(_code_text(const) if isinstance(const, types.CodeType) else repr(const).encode())
+    return b"\x00".join(parts)
+
+
+def _global_names(code) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
 
 
 def _itemsize(ptrs) -> int:
@@ -182,9 +331,7 @@ def launch_spec(fn, args, kwargs) -> dict:
     Everything in it is JSON data, so that the grader can hand it to a compile child without trusting objects.
     """
     import torch
-    base = fn
-    while hasattr(base, "fn") and not inspect.isfunction(base):
-        base = base.fn
+    base = _base_function(fn)
     params = list(inspect.signature(base).parameters.values())
     bound = dict(zip([p.name for p in params], args))
     bound.update({k: v for k, v in kwargs.items() if k in {p.name for p in params}})
@@ -214,4 +361,4 @@ def launch_spec(fn, args, kwargs) -> dict:
             constexprs[p.name] = repr(value)
     options = {k: kwargs[k] for k in ("num_warps", "num_stages") if isinstance(kwargs.get(k), int)}
     return {"module": base.__module__, "qualname": base.__qualname__, "signature": signature,
-            "constexprs": constexprs, "options": options, "aligned": aligned}
+            "constexprs": constexprs, "options": options, "aligned": aligned, "fingerprint": kernel_fingerprint(fn)}

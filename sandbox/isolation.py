@@ -9,14 +9,24 @@ The layers, each applied when the OS allows it and reported by name when it took
 - ``network_namespace``: no network interface but a downed loopback.
 - ``read_only_filesystem``: a private mount namespace where every mount is read-only except the private working
   directory, with a fresh ``/proc`` for the PID namespace.
+- ``disk_quota``: the working directory is a private tmpfs of ``Limits.disk_mb`` (``noexec`` where nothing needs
+  to run from it), so many files cannot fill the disk either; it vanishes with the child.
+- ``problem_files_hidden``: an empty read-only tmpfs is mounted over the problem's directory (and its suite), so
+  the reference and its solution cannot be read.
 - ``no_capabilities``: the child drops every capability, so even as root it cannot undo the above.
+- ``seccomp``: a syscall filter (x86_64 and aarch64) refuses with EPERM ``ptrace``, ``process_vm_readv/writev``,
+  new sockets, namespaces and mounts, ``bpf``, ``perf_event_open``, ``io_uring``, kernel keyrings and modules,
+  ``execve`` where nothing needs it, and any write to, duplication of, or replacement of the private channel
+  other than the grader-side ``send``; syscalls of a foreign ABI kill the process.
 - rlimits (always): address space, CPU time, file size, open files, processes.
 """
 from __future__ import annotations
 
 import ctypes
 import os
+import platform
 import resource
+import sys
 from dataclasses import dataclass
 
 CLONE_NEWNS = 0x00020000
@@ -37,6 +47,7 @@ class Limits:
         file_mb: Largest file the child may write.
         open_files: Most file descriptors open at once.
         processes: Most processes and threads (pids cgroup; also RLIMIT_NPROC, which binds non-root users only).
+        disk_mb: Size of the private tmpfs that holds the working directory (all files together).
     """
 
     memory_mb: int = 2048
@@ -44,6 +55,7 @@ class Limits:
     file_mb: int = 64
     open_files: int = 256
     processes: int = 32
+    disk_mb: int = 128
 
 
 def _libc():
@@ -58,9 +70,10 @@ def unshare(flags: int) -> bool:
         return False
 
 
-def _mount(source: str | None, target: str, fstype: str | None, flags: int) -> None:
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     libc = _libc()
-    if libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags, None) != 0:
+    if libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
+                  data and data.encode()) != 0:
         errno = ctypes.get_errno()
         raise OSError(errno, f"mount {target}: {os.strerror(errno)}")
 
@@ -87,13 +100,30 @@ def remove_pids_cgroup(name: str) -> None:
         pass
 
 
-def read_only_filesystem(workdir: str) -> bool:
-    """In a new mount namespace: fresh /proc, everything read-only but ``workdir``."""
+def read_only_filesystem(workdir: str, disk_mb: int = 0, noexec: bool = False,
+                         hidden: tuple[str, ...] = ()) -> list[str]:
+    """In a new mount namespace: fresh /proc, everything read-only but ``workdir``.
+
+    Args:
+        workdir: The one writable directory (empty when called).
+        disk_mb: Mount a private tmpfs of this size on ``workdir`` (0: bind-mount the directory as it is).
+        noexec: Mount the tmpfs ``noexec``.
+        hidden: Directories to cover with an empty read-only tmpfs (the problem files).
+
+    Returns:
+        The layers that took effect: ``read_only_filesystem``, ``disk_quota``, ``problem_files_hidden``.
+    """
     if not unshare(CLONE_NEWNS):
-        return False
+        return []
+    layers = []
     try:
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        _mount(workdir, workdir, None, MS_BIND)
+        if _private_tmpfs(workdir, disk_mb, noexec):
+            layers.append("disk_quota")
+        else:
+            _mount(workdir, workdir, None, MS_BIND)
+        if hidden and hide_directories(hidden, keep=(workdir,)):
+            layers.append("problem_files_hidden")
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         with open("/proc/self/mountinfo") as f:
             points = [line.split()[4] for line in f]
@@ -103,9 +133,45 @@ def read_only_filesystem(workdir: str) -> bool:
                     _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
                 except OSError:
                     pass  # a mount that cannot be remounted (e.g. already read-only with other flags)
+        return ["read_only_filesystem"] + layers
+    except OSError:
+        return []
+
+
+def _private_tmpfs(workdir: str, disk_mb: int, noexec: bool) -> bool:
+    if disk_mb <= 0:
+        return False
+    flags = MS_NOSUID | MS_NODEV | (MS_NOEXEC if noexec else 0)
+    try:
+        _mount("tmpfs", workdir, "tmpfs", flags, f"size={int(disk_mb)}m,mode=0700")
         return True
     except OSError:
         return False
+
+
+def hide_directories(paths: tuple[str, ...], keep: tuple[str, ...] = ()) -> bool:
+    """Cover each directory with an empty read-only tmpfs; True when every one of them is hidden.
+
+    A directory that holds the Python installation, this package, or a path in ``keep`` is left visible (hiding it
+    would break the child), and then the layer does not count as in effect.
+    """
+    needed = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.abspath(__file__))), *keep]
+    all_hidden = True
+    for path in sorted({os.path.abspath(p) for p in paths}, key=len):
+        if not os.path.isdir(path):
+            continue  # inside a directory hidden already, or gone
+        if any(_contains(path, os.path.abspath(n)) for n in needed):
+            all_hidden = False
+            continue
+        try:
+            _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+        except OSError:
+            all_hidden = False
+    return all_hidden
+
+
+def _contains(directory: str, path: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
 def drop_capabilities() -> bool:
@@ -199,3 +265,117 @@ def _open_fds() -> list[int]:
         return [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:
         return list(range(3, 1024))
+
+
+# --- seccomp ------------------------------------------------------------------------------------------
+# Syscall numbers (checked against libseccomp's tables) for the two ABIs the filter supports.
+_SYSCALLS = {
+    "x86_64": (0xC000003E, {
+        "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "socket": 41, "connect": 42, "bind": 49,
+        "listen": 50, "accept": 43, "accept4": 288, "write": 1, "writev": 20, "pwrite64": 18, "pwritev": 296,
+        "pwritev2": 328, "sendfile": 40, "splice": 275, "dup": 32, "dup2": 33, "dup3": 292, "fcntl": 72,
+        "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "unshare": 272, "setns": 308,
+        "clone": 56, "clone3": 435, "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161,
+        "move_mount": 429, "open_tree": 428, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433,
+        "mount_setattr": 442, "bpf": 321, "perf_event_open": 298, "userfaultfd": 323, "keyctl": 250,
+        "add_key": 248, "request_key": 249, "kexec_load": 246, "kexec_file_load": 320, "init_module": 175,
+        "finit_module": 313, "delete_module": 176, "reboot": 169, "swapon": 167, "swapoff": 168, "acct": 163,
+        "process_madvise": 440, "pidfd_getfd": 438, "kcmp": 312, "open_by_handle_at": 304,
+        "name_to_handle_at": 303, "execve": 59, "execveat": 322, "syslog": 103, "seccomp": 317,
+        "iopl": 172, "ioperm": 173, "quotactl": 179,
+    }),
+    "aarch64": (0xC00000B7, {
+        "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271, "socket": 198, "connect": 203,
+        "bind": 200, "listen": 201, "accept": 202, "accept4": 242, "write": 64, "writev": 66, "pwrite64": 68,
+        "pwritev": 70, "pwritev2": 287, "sendfile": 71, "splice": 76, "dup": 23, "dup3": 24, "fcntl": 25,
+        "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "unshare": 97, "setns": 268,
+        "clone": 220, "clone3": 435, "mount": 40, "umount2": 39, "pivot_root": 41, "chroot": 51,
+        "move_mount": 429, "open_tree": 428, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433,
+        "mount_setattr": 442, "bpf": 280, "perf_event_open": 241, "userfaultfd": 282, "keyctl": 219,
+        "add_key": 217, "request_key": 218, "kexec_load": 104, "kexec_file_load": 294, "init_module": 105,
+        "finit_module": 273, "delete_module": 106, "reboot": 142, "swapon": 224, "swapoff": 225, "acct": 89,
+        "process_madvise": 440, "pidfd_getfd": 438, "kcmp": 272, "open_by_handle_at": 265,
+        "name_to_handle_at": 264, "execve": 221, "execveat": 281, "syslog": 116, "seccomp": 277, "quotactl": 60,
+    }),
+}
+# Refused outright: reaching other processes, the network, the kernel's namespaces, mounts and other
+# privileged interfaces. (Capabilities are gone already; this also binds what a capability would not.)
+SECCOMP_DENIED = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "socket", "connect", "bind", "listen", "accept", "accept4",
+    "io_uring_setup", "io_uring_enter", "io_uring_register", "unshare", "setns", "mount", "umount2", "pivot_root",
+    "chroot", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "bpf",
+    "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key", "kexec_load", "kexec_file_load",
+    "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct", "process_madvise",
+    "pidfd_getfd", "kcmp", "open_by_handle_at", "name_to_handle_at", "syslog", "iopl", "ioperm", "quotactl",
+)
+# Refused when their argument at these positions is the private channel: the grader-side send() is the only way
+# to write to it, and it cannot be duplicated, replaced, or spliced into.
+SECCOMP_CHANNEL_ARGS = {
+    "write": (0,), "writev": (0,), "pwrite64": (0,), "pwritev": (0,), "pwritev2": (0,), "sendfile": (0,),
+    "splice": (2,), "dup": (0,), "dup2": (0, 1), "dup3": (0, 1),
+}
+CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
+_F_DUPFD, _F_DUPFD_CLOEXEC = 0, 1030
+_EPERM, _ENOSYS = 1, 38
+_RET_ALLOW, _RET_ERRNO, _RET_KILL_PROCESS = 0x7FFF0000, 0x00050000, 0x80000000
+_LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def seccomp_program(machine: str, channel_fd: int, allow_exec: bool) -> list[tuple[int, int, int, int]] | None:
+    """The BPF program of the child's syscall filter as ``(code, jt, jf, k)`` tuples; None for other ABIs."""
+    if machine not in _SYSCALLS:
+        return None
+    arch, numbers = _SYSCALLS[machine]
+    deny = (_RET, 0, 0, _RET_ERRNO | _EPERM)
+    allow = (_RET, 0, 0, _RET_ALLOW)
+    prog = [(_LD_ABS, 0, 0, 4), (_JEQ, 1, 0, arch), (_RET, 0, 0, _RET_KILL_PROCESS), (_LD_ABS, 0, 0, 0)]
+    if machine == "x86_64":
+        prog += [(_JGE, 0, 1, 0x40000000), deny]  # the x32 ABI
+    refused = list(SECCOMP_DENIED) + ([] if allow_exec else ["execve", "execveat"])
+    for name in refused:
+        prog += [(_JEQ, 0, 1, numbers[name]), deny]
+    prog += [(_JEQ, 0, 1, numbers["clone3"]), (_RET, 0, 0, _RET_ERRNO | _ENOSYS)]  # glibc falls back to clone
+    prog += [(_JEQ, 0, 4, numbers["clone"]), _arg(0), (_JSET, 0, 1, CLONE_NAMESPACES), deny, allow]
+    for name, positions in SECCOMP_CHANNEL_ARGS.items():
+        if name not in numbers:
+            continue  # dup2 does not exist on aarch64
+        body = []
+        for position in positions:
+            body += [_arg(position), (_JEQ, 0, 1, channel_fd), deny]
+        prog += [(_JEQ, 0, len(body) + 1, numbers[name])] + body + [allow]
+    prog += [(_JEQ, 0, 6, numbers["fcntl"]), _arg(0), (_JEQ, 0, 4, channel_fd), _arg(1),
+             (_JEQ, 1, 0, _F_DUPFD), (_JEQ, 0, 1, _F_DUPFD_CLOEXEC), deny, allow]
+    return prog + [allow]
+
+
+def _arg(position: int) -> tuple[int, int, int, int]:
+    """Load the low 32 bits of syscall argument ``position`` (little-endian ``seccomp_data``)."""
+    return (_LD_ABS, 0, 0, 16 + 8 * position)
+
+
+def install_seccomp(channel_fd: int, allow_exec: bool) -> bool:
+    """Install the syscall filter on every thread of this process; False where the OS or the ABI does not allow it.
+
+    Needs ``no_new_privs`` (set by :func:`drop_capabilities`) or CAP_SYS_ADMIN.
+    """
+    program = seccomp_program(platform.machine(), channel_fd, allow_exec)
+    if program is None or sys.byteorder != "little":
+        return False
+    filters = (_SockFilter * len(program))(*[_SockFilter(*ins) for ins in program])
+    fprog = _SockFprog(len(program), filters)
+    libc = _libc()
+    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+    seccomp_nr = _SYSCALLS[platform.machine()][1]["seccomp"]
+    set_mode_filter, flag_tsync = 1, 1
+    if libc.syscall(seccomp_nr, set_mode_filter, flag_tsync, ctypes.byref(fprog)) == 0:
+        return True
+    pr_set_seccomp, seccomp_mode_filter = 22, 2
+    return libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0) == 0

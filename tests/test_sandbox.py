@@ -35,7 +35,8 @@ def test_every_isolation_layer_takes_effect_as_root(grader, vector_add):
     result = grader.grade(vector_add, fenced(vector_add.solution_path.read_text()))
     assert result.network_isolated and result.correct
     assert set(result.isolation) == {"pid_namespace", "pids_cgroup", "network_namespace", "read_only_filesystem",
-                                     "no_capabilities", "rlimits"}
+                                     "disk_quota", "problem_files_hidden", "no_capabilities", "seccomp", "rlimits",
+                                     "audit_hook"}
 
 
 def test_zygote_keeps_one_thread(grader):
