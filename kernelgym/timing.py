@@ -1,6 +1,11 @@
 """Speed on a GPU: the reference timed in the grader, the candidate timed in its sandbox, the same method for both
 (warm-up, L2 flush before each call, CUDA events, median over repeats, fresh inputs from secret seeds).
 
+After timing, the candidate's output of the last timed call is checked, and then its inputs are overwritten in
+place with values from another secret seed and it is called once more: that output must match the reference on
+the new values (``timed_output_differs``, ``recheck_after_timing_failed``), so that answers which cache results by
+pointer or shape, or compute differently once timed, earn no speed.
+
 On CPU machines speed is not measured: the interpreter's wall clock says nothing about a GPU.
 """
 from __future__ import annotations
@@ -14,8 +19,9 @@ from .sandbox.child import Job, Run
 from .sandbox.timing import cuda_event_times, make_l2_flush, median_ms
 
 
-def reference_ms(problem, run: Run, repeats: int) -> tuple[float, list]:
-    """Median milliseconds of the eager reference on one timing case, and its outputs."""
+def reference_ms(problem, run: Run, repeats: int, recheck: Run | None = None) -> tuple[float, list, list]:
+    """Median milliseconds of the eager reference on one timing case, its outputs, and (same model) its outputs
+    on the re-check inputs."""
     import torch
 
     torch.manual_seed(run.seed)
@@ -28,36 +34,57 @@ def reference_ms(problem, run: Run, repeats: int) -> tuple[float, list]:
             outputs[:] = [model(*inputs)]
 
     times = cuda_event_times(call, repeats, make_l2_flush())
-    out = outputs[0]
-    return median_ms(times), [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
+    rechecked = []
+    if recheck is not None:
+        with torch.no_grad():
+            rechecked = _host(model(*[x.to("cuda") if isinstance(x, torch.Tensor) else x for x in recheck.inputs]))
+    return median_ms(times), _host(outputs[0]), rechecked
+
+
+def _host(out) -> list:
+    return [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
 
 
 def time_problem(grader, problem, source: str, result: KernelResult) -> None:
     """Set ``result.speedup`` (geometric mean over timing cases) and re-check the timed outputs."""
-    runs, references = [], []
+    from .grader import REFERENCE_LOCK, problem_directories
+
+    runs, rechecks, references = [], [], []
     for index, case in enumerate(problem.timing_cases):
-        seed = secrets.randbits(31)
-        init_inputs, inputs = problem.instantiate(case, seed)
-        run = Run(label=f"timing case {index}", init_inputs=init_inputs, inputs=inputs, seed=seed)
-        runs.append(run)
-        references.append(reference_ms(problem, run, grader.config.timing_repeats))
+        with REFERENCE_LOCK:  # torch's global RNG, and one reference on the GPU at a time
+            seed = secrets.randbits(31)
+            init_inputs, inputs = problem.instantiate(case, seed)
+            run = Run(label=f"timing case {index}", init_inputs=init_inputs, inputs=inputs, seed=seed)
+            recheck_seed = secrets.randbits(31)
+            recheck = Run(label=f"re-check of timing case {index}", init_inputs=init_inputs,
+                          inputs=problem.instantiate(case, recheck_seed)[1], seed=recheck_seed)
+            runs.append(run)
+            rechecks.append(recheck)
+            references.append(reference_ms(problem, run, grader.config.timing_repeats, recheck))
     job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=grader.config.limits,
-              device="cuda", timing_runs=runs, timing_repeats=grader.config.timing_repeats)
-    ratios = []
+              device="cuda", timing_runs=runs, timing_rechecks=rechecks, timing_repeats=grader.config.timing_repeats,
+              hidden=problem_directories(problem))
+    ratios, rechecked = [], set()
     for header, buffers in grader._session("cuda", job, result):
-        if header.get("type") != "timing" or not isinstance(header.get("index"), int):
+        kind, index = header.get("type"), header.get("index")
+        if kind not in ("timing", "timing_recheck") or type(index) is not int or not 0 <= index < len(references):
             continue
-        index = header["index"]
-        if "error" in header or not 0 <= index < len(references):
+        if "error" in header:
             return
-        ref_ms, ref_out = references[index]
+        ref_ms, ref_out, ref_recheck = references[index]
         outputs = [decode(m, b) for m, b in zip(header.get("outputs", []), buffers)]
+        if kind == "timing_recheck":
+            if not compare_outputs(ref_recheck, outputs, problem.atol, problem.rtol).ok:
+                result.flag("recheck_after_timing_failed")
+                return
+            rechecked.add(index)
+            continue
         if not compare_outputs(ref_out, outputs, problem.atol, problem.rtol).ok:
             result.flag("timed_output_differs")
             return
         candidate_ms = float(header.get("median_ms", 0.0))
         if candidate_ms > 0:
             ratios.append(ref_ms / candidate_ms)
-    if ratios and len(ratios) == len(references):
+    if ratios and len(ratios) == len(references) and len(rechecked) == len(references):
         result.speedup = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         result.timings["timing_cases"] = float(len(ratios))
