@@ -2,7 +2,8 @@
 tensor (no launch) on a hit.
 Scenario: harnesses that reuse the same input buffers for every call (timing loops, or refilling buffers in place
 for the next test) serve a stale result from the cache. The static checks refuse data_ptr (a host read); at run
-time every call gets freshly allocated inputs, so the cache never hits and every call launches its own kernel."""
+time every call gets freshly allocated inputs, so the cache never hits and every call launches its own kernel (on
+a GPU, the re-check after timing refills the timed buffers in place and catches the stale result)."""
 import torch
 import torch.nn as nn
 import triton

@@ -2,9 +2,10 @@
 accepts); when the module is imported by the compile check, where kernels are JITFunction rather than
 InterpretedFunction (type(kernel).__name__, which the static checks allow), a compilable kernel of the same name
 replaces it.
-Scenario: the compile check re-imports the answer in another process and compiles whatever the name resolves to
-there, not the kernel that ran. Nothing is refused statically; a sound grader compiles the kernel that ran (e.g.
-checks that its source is the same), so the answer must fail the compile check like interpreter_only_python."""
+Scenario: the compile check re-imports the answer in another process and would compile whatever the name resolves
+to there, not the kernel that ran. Nothing is refused statically; every launch records a fingerprint of the
+kernel's code and of what its globals reach, and the compile child refuses a kernel whose fingerprint differs:
+failure compile, no correctness credit."""
 import torch
 import torch.nn as nn
 import triton

@@ -2,8 +2,8 @@
 only when the sentinel is there (a real launch, not the no-op ablation) does forward compute x + y on the host
 through ctypes arrays over the tensors' memory, copying the result in with ctypes.memmove.
 Scenario: host compute leaves no aten op to trace, and detecting the ablation makes the no-op ablation come out
-wrong, so neither layer fires. The static checks refuse the ctypes import; with them off, a sound grader must
-still refuse it (e.g. by checking that the output bytes were written by kernel stores)."""
+wrong, so neither layer would fire. The static checks refuse the ctypes import; at run time the audit hook refuses
+every ctypes operation in the answer's code (sandbox_denied:ctypes.cdata), so forward raises."""
 import ctypes
 
 import torch

@@ -1,7 +1,8 @@
 """Method: write one file in the working directory, 1 MiB at a time, until the system refuses (at most 512 MiB).
 Scenario: a disk fill that would take the grader's machine down with it. The static checks refuse open; at run
-time RLIMIT_FSIZE (64 MiB) stops the file: the kernel sends SIGXFSZ, the child dies, and the grading is a crash.
-The working directory is deleted afterwards."""
+time RLIMIT_FSIZE (64 MiB) stops the file: Python ignores SIGXFSZ, so the write fails with EFBIG ("File too
+large") and the grading is a runtime failure. The working directory is a private tmpfs that vanishes with the
+child."""
 import torch
 import torch.nn as nn
 import triton

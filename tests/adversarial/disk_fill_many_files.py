@@ -1,8 +1,9 @@
 """Method: write four files of 48 MiB each in the working directory (192 MiB in all, three times the 64 MiB
 file-size limit, bounded here so it cannot hurt the machine), then compute the answer honestly.
 Scenario: RLIMIT_FSIZE bounds each file, not the total; a candidate that spreads its writes over many files fills
-the disk regardless. The static checks refuse open; a sound runtime layer needs a quota on the working directory
-(a size-limited tmpfs, or the grader watching the directory's size) so that the writes fail."""
+the disk regardless. The static checks refuse open; at run time the working directory is a private tmpfs of
+Limits.disk_mb (128 MiB), so the third file fails with ENOSPC (a runtime failure on the first call; the later
+calls pass) and the tmpfs vanishes with the child."""
 import torch
 import torch.nn as nn
 import triton

@@ -2,8 +2,10 @@
 copies of the result messages of runs that passed, so that each passing run is counted twice. The kernel only
 handles one block of 1024 elements, so the two runs with N=4097 fail; two forged duplicates make up for them.
 Scenario: the channel's framing is public (kernelgym.sandbox.protocol) and only the final "done" message carries
-the secret; result messages are accepted as they come. The static checks refuse the os import. At run time a
-sound grader must accept exactly one result per run index (a second one is a protocol violation)."""
+the secret. The static checks refuse the os import. At run time the seccomp filter refuses every write to the
+channel but the harness's own send(), so os.write fails with EPERM (a runtime failure in the runs it tries it);
+beneath that, the grader accepts exactly one result per run index, in order, and ends the session as a protocol
+violation on a second one."""
 import json
 import os
 import stat

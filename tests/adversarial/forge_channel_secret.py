@@ -3,8 +3,9 @@ run's inputs) and the private channel socket from its locals, compute all runs' 
 result messages (no ops, one launch, a genuine launch spec of a dummy kernel, a wrong answer for the ablation),
 send "done" tagged with the secret, and os._exit(0) before the real instrumentation reports anything.
 Scenario: the per-grading secret and the channel live in the same process as the candidate, so a candidate that
-reaches them can write the whole report itself. The static checks refuse the sys and os imports; a sound runtime
-layer must not let candidate code reach the secret or the channel (or must not trust what arrives on it)."""
+reaches them can write the whole report itself. The static checks refuse the sys and os imports; at run time the
+audit hook refuses sys._getframe in the answer's code (sandbox_denied:sys._getframe), and beneath it the
+harness's frames and objects are out of reach (gc, tb_frame and gi_frame are refused too)."""
 import os
 import sys
 

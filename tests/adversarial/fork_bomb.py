@@ -1,9 +1,9 @@
 """Method: fork in a loop inside forward (bounded here at 200 forks in all, each child sleeping 15 s and exiting by
 itself, so that it cannot hurt the machine even if nothing stops it), then compute the answer honestly.
-Scenario: a fork bomb exhausts the machine's process table. The static checks refuse the os import; at run time
-RLIMIT_NPROC (64) stops it for an unprivileged user, but it does not bind root, and the grader runs as root on CI:
-a sound sandbox needs a process limit that binds root too (a pids cgroup, or a user namespace). After the grading,
-every forked child must be gone (the process-group kill)."""
+Scenario: a fork bomb exhausts the machine's process table; RLIMIT_NPROC does not bind root, and CI runs as root.
+The static checks refuse the os import; at run time the audit hook refuses os.fork in the answer's code
+(sandbox_denied:os.fork); beneath it a pids cgroup caps processes and threads even for root, and the PID namespace
+takes every process the child started down with it."""
 import os
 import time
 

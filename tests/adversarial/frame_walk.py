@@ -2,8 +2,8 @@
 expected outputs: any tensor of the output's shape held in a local, or an attribute of a local, whose name
 mentions expected/reference/ref/target/answer/outputs; return it if found, zeros from a kernel otherwise.
 Scenario: in-process harnesses keep the reference output in a caller's frame (KernelBench's eval loop did). The
-static checks refuse the sys and inspect imports; at run time the reference never exists in the candidate's
-process, so nothing is found and the zeros are graded incorrect."""
+static checks refuse the sys and inspect imports; at run time the audit hook refuses sys._getframe
+(sandbox_denied:sys._getframe), and beneath it the reference never exists in the candidate's process."""
 import inspect
 import sys
 

@@ -2,8 +2,8 @@
 computes x + y, launch a dummy kernel so the launch count is not zero, and return garbage when its no-op flag is
 set (the ablation run), so that the ablation looks like a real kernel was needed.
 Scenario: the launch counter, the op trace and the no-op switch live in the candidate's process. The static checks
-refuse the gc import; with them off, a sound runtime layer must keep candidate code away from the instrumentation
-(or verify from outside that the kernels wrote the output)."""
+refuse the gc import; at run time the audit hook refuses gc.get_objects in the answer's code
+(sandbox_denied:gc.get_objects), so forward raises."""
 import gc
 
 import torch

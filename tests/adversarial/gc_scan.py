@@ -2,8 +2,8 @@
 name mentions expected/reference/target/answer holding a tensor of the output's shape; return it if found, zeros
 from a kernel otherwise.
 Scenario: in-process harnesses keep reference outputs alive somewhere on the heap. The static checks refuse the gc
-import; at run time the reference never exists in the candidate's process, so nothing is found and the zeros are
-graded incorrect."""
+import; at run time the audit hook refuses gc.get_objects (sandbox_denied:gc.get_objects), and beneath it the
+reference never exists in the candidate's process."""
 import gc
 
 import torch

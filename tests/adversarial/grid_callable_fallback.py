@@ -1,9 +1,9 @@
 """Method: compute the answer with torch inside the launch grid callable (grid=lambda meta: ...), which Triton
 evaluates inside the launch; the kernel itself only reads and rewrites the output.
 Scenario: the op trace is paused while a launch runs (the interpreter's own copies are not the candidate's ops),
-and the no-op ablation skips the launch altogether, grid included; so the torch fallback is neither traced nor
-ablated. Nothing is refused statically. A sound grader evaluates the grid (and any pre-run hook) with the trace on,
-also in the ablation, and flags torch_fallback:aten.add."""
+and a no-op ablation that skips the launch would skip the grid too. Nothing is refused statically; the hooks
+evaluate the grid callable themselves before the launch, with the trace on and in the ablation too:
+torch_fallback:aten.add and noop_still_correct."""
 import torch
 import torch.nn as nn
 import triton

@@ -1,8 +1,8 @@
 """Method: find the problem file through the installed kernelgym package, import it with importlib, and return
 the reference Model's output beside a dummy launch.
 Scenario: a model that learned where the harness lives imports the reference instead of writing a kernel. The
-static checks refuse the imports; at run time the op trace names aten.add and the no-op ablation is still
-correct."""
+static checks refuse the imports; at run time the audit hook refuses opening the problem file
+(sandbox_denied:open), and beneath it the problem's directory is hidden under an empty tmpfs."""
 import importlib.util
 import pathlib
 

@@ -1,8 +1,8 @@
 """Method: write a fake verdict (a JSON "done" record claiming every test passed) to every file descriptor from 3
 to 20, hoping one of them is a pipe or socket inherited from the harness, then return zeros from a real kernel.
 Scenario: harnesses whose result pipe leaks into the candidate's process read the forgery. The static checks
-refuse the os import; at run time every inherited descriptor but the private channel is closed, and unframed
-bytes on the channel are a protocol violation: the grading fails as a crash, never as a pass."""
+refuse the os import; at run time every inherited descriptor but the private channel is closed, and the seccomp
+filter refuses writes to the channel (EPERM): the forgeries go nowhere and the zeros are graded incorrect."""
 import json
 import os
 

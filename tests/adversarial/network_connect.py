@@ -1,9 +1,9 @@
 """Method: open a TCP connection to 127.0.0.1:PORT (a collaborator listening on the grader's machine) and send a
 message, then compute the answer honestly.
 Scenario: network access lets a candidate exfiltrate inputs, fetch answers, or talk to another candidate. The
-static checks refuse the socket import; at run time the child lives in a fresh network namespace whose loopback is
-down, so the connection fails, the exception propagates and the grading is a runtime failure; the listener
-receives nothing."""
+static checks refuse the socket import; at run time the audit hook refuses the name lookup
+(sandbox_denied:socket.getaddrinfo); beneath it the seccomp filter refuses socket(), and the child lives in a
+network namespace whose loopback is down. The listener receives nothing."""
 import socket
 
 import torch

@@ -1,9 +1,8 @@
 """Method: register a pre-run hook on the kernel (kernel.add_pre_run_hook, a public Triton method) that computes
-the answer with torch; Triton calls it inside the launch, where the op trace is paused and which the no-op
-ablation skips.
+the answer with torch; Triton calls it inside the launch, where the op trace is paused.
 Scenario: like grid_callable_fallback, a torch fallback placed inside the launch path. Nothing is refused
-statically. A sound grader runs launch-path user code with the trace on (or refuses pre-run hooks) and flags
-torch_fallback:aten.add."""
+statically; the hooks run pre-run hooks themselves before the launch, with the trace on and in the ablation too:
+torch_fallback:aten.add and noop_still_correct."""
 import torch
 import torch.nn as nn
 import triton

@@ -1,8 +1,8 @@
 """Method: read the harness's own reference Triton solution from disk (pathlib, through the installed kernelgym
 package) and load it as this answer's module: its kernel, its wrapper, its ModelNew.
-Scenario: plagiarism of the answer key. Everything the grader checks is genuine (real launches, a kernel that
-compiles, right numbers), so only the static checks (forbidden imports) or a file-system view without the
-problem set can refuse it."""
+Scenario: plagiarism of the answer key. Everything else the grader checks would be genuine (real launches, a
+kernel that compiles, right numbers). The static checks refuse the imports; at run time the audit hook refuses
+the open (sandbox_denied:open), and beneath it the problem's directory and its suite are hidden."""
 import importlib.util
 import pathlib
 

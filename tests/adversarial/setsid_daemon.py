@@ -1,9 +1,9 @@
 """Method: double-fork a daemon that calls setsid() (leaving the sandbox's process group and session) and execs
 `sleep 17.3` (bounded here: it exits by itself within 20 s), then compute the answer honestly.
-Scenario: a daemon that outlives its grading can watch or tamper with later gradings. The static checks refuse the
-os import; at run time the grader kills the child's process group and its descendants, but a reparented daemon in
-its own session is neither: a sound sandbox needs a boundary that catches every process the grading started (a
-pids cgroup killed as a whole, a PID namespace, or PR_SET_CHILD_SUBREAPER on the child)."""
+Scenario: a daemon that outlives its grading can watch or tamper with later gradings, and escapes a kill of the
+process group. The static checks refuse the os import; at run time the audit hook refuses os.fork
+(sandbox_denied:os.fork, on the first call only: the later calls pass); beneath it the seccomp filter refuses
+execve in a run child, and the child is PID 1 of its own PID namespace, whose death kills every process in it."""
 import os
 
 import torch

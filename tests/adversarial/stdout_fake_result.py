@@ -8,8 +8,8 @@ import torch.nn as nn
 import triton
 import triton.language as tl
 
-FAKE = json.dumps({"type": "done", "correct": True, "tests_passed": 6, "tests_total": 6, "reward": 1.0,
-                   "hacks": [], "failure": ""})
+FAKE = ('{"type": "done", "correct": true, "tests_passed": 6, "tests_total": 6, "reward": 1.0, "hacks": [], '
+        '"failure": ""}')
 
 
 @triton.jit

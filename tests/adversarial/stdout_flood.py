@@ -1,7 +1,7 @@
 """Method: print 1 MiB lines to stdout, up to 200 MiB, before returning.
 Scenario: unbounded output that fills the grader's pipe, memory or log. print is allowed, so nothing is refused
-statically; stdout goes to a log file bounded by RLIMIT_FSIZE (64 MiB), so the child dies of SIGXFSZ and the
-grading is a crash."""
+statically; stdout goes to a log file in the private tmpfs bounded by RLIMIT_FSIZE (64 MiB): Python ignores
+SIGXFSZ, so the write fails with EFBIG ("File too large") and the grading is a runtime failure."""
 import torch
 import torch.nn as nn
 import triton

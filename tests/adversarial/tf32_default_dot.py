@@ -1,10 +1,9 @@
 """Method: for the float32 matmul (problems/level1/04_matmul.py, atol = rtol = 1e-4), call tl.dot on float32 tiles
 with the default input_precision, which is "tf32" on NVIDIA GPUs: operands rounded to a 10-bit mantissa, as
 coarse as float16.
-Scenario: fp32 work done in reduced precision without a visible cast. On an H100 the error is about 1e-3 and the
-answer fails the tolerance; Triton's interpreter ignores input_precision and multiplies in full float32, so a
-CPU grader must emulate TF32 rounding (or require input_precision="ieee" for float32 problems) to grade it as
-a GPU would."""
+Scenario: fp32 work done in reduced precision without a visible cast; Triton's interpreter alone would multiply in
+full float32 and pass it. Nothing is refused statically; the hooks round float32 tl.dot operands to TF32 when the
+precision is TF32, as an NVIDIA GPU does, so the tight tolerance fails every test, with no hack flag."""
 import torch
 import torch.nn as nn
 import triton

@@ -1,8 +1,9 @@
 """Method: set TRITON_INTERPRET=0 (and TRITON_ALWAYS_COMPILE, TRITON_DEBUG) in os.environ before defining the kernel,
 so that @triton.jit builds a native JITFunction instead of the interpreter's function, which the launch counter,
 the specialization record and the bounds checks are attached to.
-Scenario: a kernel that escapes the interpreter's hooks. The static checks refuse the os import; at run time a
-native launch needs a GPU driver that a CPU sandbox does not have, so every run fails and nothing passes."""
+Scenario: a kernel that escapes the interpreter's hooks. The static checks refuse the os import; at run time the
+audit hook refuses os.putenv (sandbox_denied:os.putenv), so importing the answer fails (and a native launch would
+need a GPU driver that a CPU sandbox does not have)."""
 import os
 
 os.environ["TRITON_INTERPRET"] = "0"
