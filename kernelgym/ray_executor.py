@@ -175,19 +175,20 @@ class RayExecutor:
     def _grade_one(self, spec: ProblemSpec, completion: str, allow_plain_source: bool) -> KernelResult:
         from ray.exceptions import RayActorError, WorkerCrashedError
 
-        for attempt in range(self.retries + 1):
-            slot = self._free.get()
-            try:
+        slot = self._free.get()
+        try:
+            for attempt in range(self.retries + 1):
                 with self._lock:
                     actor = self._actors[slot]
-                return self._ray.get(actor.grade.remote(spec, completion, allow_plain_source))
-            except (RayActorError, WorkerCrashedError):
-                if attempt == self.retries:
-                    raise
-                self._replace(slot, actor)
-            finally:
-                self._free.put(slot)
-        raise AssertionError("unreachable")
+                try:
+                    return self._ray.get(actor.grade.remote(spec, completion, allow_plain_source))
+                except (RayActorError, WorkerCrashedError):
+                    if attempt == self.retries:
+                        raise
+                    self._replace(slot, actor)  # and retry on the new actor of the same slot
+            raise AssertionError("unreachable")
+        finally:
+            self._free.put(slot)
 
     def _replace(self, slot: int, dead: Any) -> None:
         try:
