@@ -10,9 +10,12 @@ the records and the grader turns each into a ``sandbox_denied:<what>`` hack flag
 Refused for the candidate: frames and tracing (``sys._getframe``, ``tb_frame``, ``gi_frame``, ``settrace``, ...),
 ``gc`` object scans, all of ``ctypes``, processes (``os.fork``, ``os.system``, ``subprocess``, exec, spawn) and
 signals to others (``os.kill``), sockets, environment edits (``os.putenv``), directory listings and file-system
-changes, files outside its working directory, imports of modules outside the answer format's list, setting
-attributes of classes or functions that are not its own (patching ``torch.Tensor.__eq__``, the launch hooks, ...),
-and compiling or executing code of its own (``exec``, ``eval``, ``compile``, new code or function objects).
+changes, files outside its working directory, imports of modules outside the answer format's list, replacing
+the code or special attributes (``__code__``, ``__defaults__``, ``__bases__``, ...) of functions and classes that
+are not its own, and compiling or executing code of its own (``exec``, ``eval``, ``compile``, ``marshal``, new code
+or function objects). CPython raises no audit event for an ordinary class or module attribute assignment, so
+monkeypatching (``torch.Tensor.__eq__ = ...``) is refused by the static checks only; the comparison it targets
+happens in the grader anyway.
 
 What this is not: a security boundary. CPython's documentation says as much; a candidate that reaches native
 code, or library functions that do the refused things on its behalf, is not stopped here. The OS layers

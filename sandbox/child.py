@@ -18,9 +18,9 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   io_uring, ``execve`` where nothing needs it, and any write to or duplication of the channel but the harness's
   own ``send``), rlimits (address space, CPU time, file size, open files, processes), a scrubbed environment,
   closed inherited descriptors, and a wall-clock limit enforced by the grader, which kills the child's group.
-- An audit hook (``audit``) refuses the candidate's own code frames and tracing, ``gc`` scans, ``ctypes``,
-  process creation and signals, sockets, environment edits, files outside its directory and dynamic code; each
-  refusal becomes a ``sandbox_denied:<what>`` hack flag.
+- An audit hook (``audit``) refuses, in the candidate's own code, frame walking and tracing, ``gc`` scans,
+  ``ctypes``, process creation and signals, sockets, environment edits, files outside its directory and dynamic
+  code; each refusal becomes a ``sandbox_denied:<what>`` hack flag.
 - Uninitialised memory is filled with NaN / max-int (torch's deterministic fill); the second seed of every test
   case runs with every buffer that ``forward`` allocates filled with a different, finite byte: an output that
   depends on uninitialised memory cannot pass both.
