@@ -24,8 +24,8 @@ _lock = threading.Lock()
 _loaded = False
 
 # Modules that register environments when imported (kept lazy: importing kernelgym costs nothing).
-PLUGIN_MODULES: list[str] = ["kernelgym.envs.countdown", "kernelgym.envs.maths", "kernelgym.envs.multilabel",
-                             "kernelgym.envs.ifeval"]
+PLUGIN_MODULES: list[str] = ["kernelgym.envs.toy", "kernelgym.envs.countdown", "kernelgym.envs.maths",
+                             "kernelgym.envs.multilabel", "kernelgym.envs.ifeval"]
 
 
 def builtin_problems() -> Path:
