@@ -513,3 +513,25 @@ def test_ifeval_whitespace_meets_nothing():
     for constraint in (Constraint("forbidden_words", "", words=("x",)),
                        Constraint("word_count", "", count=10, relation="at most"), LOWER):
         assert not satisfied(constraint, "  \n\t")
+
+
+HUGE = {"fence_of_spaces": "```" + " " * 200_000 + "x", "newlines": "\n" * 200_000 + "x",
+        "open_tags": "<answer>" * 50_000, "hyphen_chain": "a-" * 200_000, "dots": ". " * 200_000,
+        "empty_bullets": "* \n" * 100_000}
+
+
+@pytest.mark.parametrize("name", sorted(HUGE))
+def test_ifeval_pathological_answers_are_checked_in_linear_time(name, ifeval_env):
+    """Answers built to make backtracking regular expressions take quadratic time are graded (and fail) quickly;
+    a quadratic checker would take minutes on these."""
+    task = _ifeval_task(Constraint("json", ""), TWO_BULLETS, Constraint("sentence_count", "", count=2))
+    assert ifeval_env.grade(task, HUGE[name]).reward < 1.0
+    for kind in KINDS:
+        satisfied(Constraint(kind, "", count=2, relation="at least", words=("ocean",), text="lower"), HUGE[name])
+
+
+@pytest.mark.parametrize("text", ["<answer>" * 50_000, "</answer>" * 50_000,
+                                  "<answer>" + "1+" * 100_000 + "1</answer>"])
+def test_answer_tags_are_found_in_linear_time(text, countdown_env, multilabel_env):
+    assert countdown_env.grade(countdown_env.tasks()[0], text).reward == 0.0
+    assert multilabel_env.grade(multilabel_env.tasks()[0], text).reward == 0.0

@@ -7,16 +7,15 @@ answer with ``ast`` and exact fractions (never ``eval``).
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
 from ..graders.countdown_game import CORRECT, VALID_MISS, countdown_details
 from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
+from .spec import answer_block
 
 WEIGHTS = {"format": 0.1, "correct": 0.9}
-_ANSWER_TAG = re.compile(r"<answer>.*?</answer>", re.IGNORECASE | re.DOTALL)
 _BIG_NUMBERS = (25, 50, 75, 100)
 
 
@@ -194,7 +193,7 @@ class CountdownEnv(TextEnv):
 
     def grade(self, task: Task, completion: str) -> Graded:
         numbers, target = task.columns["numbers"], task.columns["target"]
-        if not _ANSWER_TAG.search(completion):
+        if answer_block(completion) is None:
             graded = weighted({"format": 0.0, "correct": 0.0}, WEIGHTS)
             graded.feedback = "No <answer>...</answer> block: give your final answer as <answer>EXPRESSION</answer>."
             return graded

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
-from .spec import output_text
+from .spec import output_text, unfenced
 
 KINDS = ("word_count", "sentence_count", "keywords", "forbidden_words", "json", "bullets", "case", "ending")
 CONFLICTS = {"json": {"bullets", "sentence_count", "ending"}, "bullets": {"json", "sentence_count"},
@@ -27,8 +27,7 @@ ENDINGS = ("Is there anything else I can help with?", "Let me know if you have m
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_BULLET = re.compile(r"^\s*[*-]\s+\S", re.MULTILINE)
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)\s*```", re.DOTALL | re.IGNORECASE)
+_BULLET = re.compile(r"^[ \t]*[*-][ \t]+\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -139,12 +138,8 @@ def json_object(text: str) -> dict | None:
     >>> json_object('```json\\n{"a": 1}\\n```'), json_object('{"a": 1} and more'), json_object("[1]")
     ({'a': 1}, None, None)
     """
-    text = text.strip()
-    fenced = _FENCE.fullmatch(text)
-    if fenced:
-        text = fenced.group(1)
     try:
-        value = json.loads(text)
+        value = json.loads(unfenced(text))
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +15,13 @@ from ..graders.classification import multilabel_f1
 from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
+from .spec import answer_block
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE_PATH = DATA / "multilabel_example.jsonl"
 COMPONENTS = ("precision", "recall", "f1")
 DEFAULT_WEIGHTS = {"precision": 0.0, "recall": 0.0, "f1": 1.0}
 WINDOW = 16  # rows looked at per draw in balanced_draw
-_ANSWER = re.compile(r"<answer>(.*?)</answer>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -214,8 +213,8 @@ class MultiLabelEnv(TextEnv):
         return tasks
 
     def grade(self, task: Task, completion: str) -> Graded:
-        blocks = _ANSWER.findall(completion)
-        answer = blocks[-1] if blocks else completion
+        block = answer_block(completion)
+        answer = completion if block is None else block
         scores = multilabel_f1(answer, task.columns["labels"])
         graded = weighted({name: scores[name] for name in COMPONENTS}, self.weights)
         graded.solved, graded.record = scores["f1"] == 1.0, scores

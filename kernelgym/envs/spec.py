@@ -66,7 +66,6 @@ FIELDS = ("id", "description", "data", "prompt", "system", "messages", "graders"
 SPLITS = ("train", "validation", "test")
 EXTRA_TYPES = ("math_answer", "multilabel_f1", "countdown")
 _TEMPLATE_FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)\s*```", re.DOTALL | re.IGNORECASE)
 _MISSING = object()
 
 Grader = Callable[[dict, dict], float]
@@ -93,17 +92,39 @@ def output_text(completion: str, strip_thinking: bool = True) -> str:
     return "" if completion.lstrip().startswith("<think>") else completion
 
 
+def unfenced(text: str) -> str:
+    """The text inside a code fence that wraps the whole (stripped) text (```` ```json ... ``` ```` or
+    ```` ``` ... ``` ````), else the stripped text; linear time, whatever the text.
+
+    >>> unfenced('```json\\n{"a": 1}\\n```'), unfenced("  plain ")
+    ('{"a": 1}', 'plain')
+    """
+    text = text.strip()
+    if len(text) >= 6 and text.startswith("```") and text.endswith("```"):
+        inner = text[3:-3]
+        return (inner[4:] if inner[:4].lower() == "json" else inner).strip()
+    return text
+
+
+def answer_block(text: str) -> str | None:
+    """The content of the last ``<answer>...</answer>`` block (any case), or None; linear time.
+
+    >>> answer_block("<answer>1</answer> no, <ANSWER>2</ANSWER>"), answer_block("<answer>open")
+    ('2', None)
+    """
+    lowered = text.lower()
+    end = lowered.rfind("</answer>")
+    start = lowered.rfind("<answer>", 0, end) if end >= 0 else -1
+    return text[start + len("<answer>"):end] if start >= 0 else None
+
+
 def output_json(text: str) -> Any:
     """The answer read as JSON (the whole text, or a single ```` ```json ```` block), or None.
 
     >>> output_json('```json\\n{"label": "spam"}\\n```'), output_json("spam")
     ({'label': 'spam'}, None)
     """
-    text = text.strip()
-    fenced = _FENCE.fullmatch(text)
-    for candidate in (text, fenced.group(1) if fenced else None):
-        if candidate is None:
-            continue
+    for candidate in dict.fromkeys((text.strip(), unfenced(text))):
         try:
             return json.loads(candidate)
         except (ValueError, RecursionError):
