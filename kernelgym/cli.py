@@ -32,7 +32,23 @@ def main(argv: list[str] | None = None) -> int:
 
     add_bench_commands(commands, _grader_options)
 
+    from .agents.sft import add_arguments as add_sft_arguments
+    from .agents.train import add_arguments as add_train_arguments
+
+    tr = commands.add_parser("train", help="GRPO with LoRA (TRL + peft) on a mixture of environments",
+                             description="GRPO with LoRA on TRL + peft, over one or more environments' train "
+                                         "splits, validated on their validation splits with the same graders.")
+    add_train_arguments(tr)
+    sf = commands.add_parser("sft", help="supervised LoRA warm-up on the environments' reference answers",
+                             description="Supervised LoRA warm-up (TRL's SFTTrainer) on the reference answers of "
+                                         "the environments' train splits, in their prompt/answer format.")
+    add_sft_arguments(sf)
+
     args = parser.parse_args(argv)
+    if args.command in ("train", "sft"):
+        from .agents import sft, train
+
+        return (train if args.command == "train" else sft).run(args)
     if args.command in ("bench", "report"):
         from .bench.commands import run_command
 

@@ -1,0 +1,272 @@
+"""The settings of a training run, every one explicit, saved with the run.
+
+TRL has changed its defaults between releases (the GRPO loss type, ``beta``, reward scaling, completion length,
+learning rate), so a run that relied on them would mean something different after an upgrade. Every setting the
+recipes pass to TRL is a field here, with the value KernelGym chose; ``config.json`` in the run folder records all
+of them with the library versions, and the TRL version is checked against the tested range before training.
+
+The command-line options of ``kernelgym train`` and ``kernelgym sft`` are generated from these fields (one option
+per field, its help text from the field's ``help``), so the options and the saved config cannot drift apart.
+``--model tiny`` starts from :data:`TINY_GRPO` / :data:`TINY_SFT` instead of the defaults: the randomly
+initialised tiny model needs full precision, no gradient checkpointing and a far larger learning rate to learn
+anything in minutes on a CPU (values chosen by measurement, see the README).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# The TRL releases the recipes were tested with (pyproject's `train` extra pins the same range).
+TRL_TESTED = ((1, 16), (1, 17))
+
+
+def _f(default: Any, help: str, group: str, **kwargs) -> Any:
+    """A dataclass field with its command-line help and option group."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"help": help, "group": group, **kwargs})
+    return field(default=default, metadata={"help": help, "group": group, **kwargs})
+
+
+@dataclass
+class CommonConfig:
+    """Settings shared by GRPO and SFT runs."""
+
+    env: list[str] = _f([], "environment id, or ID:WEIGHT for a mixture share (repeatable)", "data",
+                        metavar="ID[:WEIGHT]", repeat=True)
+    model: str = _f("tiny", "a local model folder or a hub name; 'tiny' builds a small random model locally "
+                            "(no hub access)", "model")
+    out: str = _f("runs/train", "the run folder (created)", "model")
+    dtype: str = _f("auto", "weights' dtype: auto (bfloat16 on a GPU that supports it, else float32), bfloat16, "
+                            "float16 or float32", "model", choices=["auto", "bfloat16", "float16", "float32"])
+    seed: int = _f(0, "seed of data order, LoRA initialisation and sampling", "model")
+    tiny_init_range: float = _f(0.1, "--model tiny: standard deviation of the random initial weights", "model")
+    cpu_threads: int = _f(0, "torch CPU threads (0: torch's choice); a tiny model on a busy CPU runs far faster "
+                             "on one", "model")
+    balance_by: str = _f("task_id", "column whose values are sampled equally often within each environment "
+                                    "(task_id: every problem; level, label, ...), or 'none'", "data")
+    train_size: int | None = _f(None, "rows in the training mixture (default: as many as the environments' "
+                                      "training tasks together)", "data")
+    lora_r: int = _f(16, "LoRA rank", "lora")
+    lora_alpha: int = _f(32, "LoRA alpha (the update is scaled by alpha / r)", "lora")
+    lora_dropout: float = _f(0.0, "dropout on the LoRA input (0 keeps GRPO's sampling and training "
+                                  "log-probabilities consistent)", "lora")
+    lora_target_modules: str = _f("all-linear", "modules that get adapters: all-linear, or comma-separated names",
+                                  "lora")
+    learning_rate: float = _f(1e-5, "peak learning rate of the LoRA weights", "optimisation")
+    lr_scheduler_type: str = _f("constant_with_warmup", "learning-rate schedule (transformers' names)",
+                                "optimisation")
+    warmup_steps: int = _f(0, "linear warm-up steps", "optimisation")
+    weight_decay: float = _f(0.0, "AdamW weight decay", "optimisation")
+    max_grad_norm: float = _f(1.0, "gradient clipping norm", "optimisation")
+    optim: str = _f("adamw_torch", "optimizer (transformers' names)", "optimisation")
+    max_steps: int = _f(200, "optimizer steps", "optimisation")
+    per_device_train_batch_size: int = _f(8, "sequences per device per micro-batch", "optimisation")
+    gradient_accumulation_steps: int = _f(1, "micro-batches per optimizer step", "optimisation")
+    bf16: bool | None = _f(None, "bfloat16 mixed precision (default: on with a GPU that supports it)",
+                           "optimisation")
+    gradient_checkpointing: bool = _f(True, "recompute activations in the backward pass to save memory",
+                                      "optimisation")
+    logging_steps: int = _f(1, "log metrics every N steps (to metrics.jsonl)", "logging")
+    save_steps: int = _f(50, "save a checkpoint every N steps", "logging")
+    save_total_limit: int = _f(3, "checkpoints kept in checkpoints/", "logging")
+
+
+@dataclass
+class TrainConfig(CommonConfig):
+    """A GRPO-LoRA run (``kernelgym train``)."""
+
+    out: str = _f("runs/grpo", "the run folder (created)", "model")
+    eval_steps: int = _f(25, "evaluate on the validation split every N steps; 0: never (the best adapter by "
+                             "validation reward is kept in best/)", "evaluation")
+    eval_size: int = _f(32, "validation prompts per evaluation (balanced like the training rows)", "evaluation")
+    num_generations_eval: int = _f(4, "completions per validation prompt", "evaluation")
+    per_device_eval_batch_size: int = _f(16, "validation sequences per micro-batch (a multiple of "
+                                             "--num-generations-eval)", "evaluation")
+    variance_k: int = _f(0, "before training, sample K completions per training prompt from the base model and "
+                            "drop prompts whose rewards never vary (no GRPO signal); 0: skip", "data")
+    loss_type: str = _f("dapo", "GRPO loss normalisation: grpo, dr_grpo, dapo, bnpo, ... (TRL's names)", "grpo")
+    beta: float = _f(0.0, "KL coefficient against the reference model (0: no reference model)", "grpo")
+    epsilon: float = _f(0.2, "lower clipping bound of the probability ratio", "grpo")
+    epsilon_high: float | None = _f(0.28, "upper clipping bound (DAPO's clip-higher); none: same as --epsilon",
+                                    "grpo")
+    scale_rewards: str = _f("group", "divide advantages by the reward std of the group, the batch, or none",
+                            "grpo", choices=["group", "batch", "none"])
+    num_generations: int = _f(8, "completions per prompt (the GRPO group)", "grpo")
+    num_iterations: int = _f(1, "optimisation passes per generated batch", "grpo")
+    max_completion_length: int = _f(1024, "longest completion, in tokens", "grpo")
+    mask_truncated_completions: bool = _f(False, "leave completions cut at --max-completion-length out of the "
+                                                 "loss", "grpo")
+    temperature: float = _f(1.0, "sampling temperature", "generation")
+    top_p: float = _f(1.0, "nucleus sampling threshold", "generation")
+    vllm: bool = _f(False, "generate with vLLM (needs a GPU and the vllm package)", "generation")
+    vllm_mode: str = _f("colocate", "colocate (vLLM in the training process) or server (a separate `trl "
+                                    "vllm-serve`)", "generation", choices=["colocate", "server"])
+    vllm_server_base_url: str | None = _f(None, "server mode: the URL of `trl vllm-serve` (default "
+                                                "http://localhost:8000)", "generation")
+    vllm_gpu_memory_utilization: float = _f(0.3, "colocate mode: GPU memory share vLLM may take", "generation")
+    log_completions: bool = _f(False, "print a sample of completions with their rewards at each log",
+                               "logging")
+
+
+@dataclass
+class SFTRunConfig(CommonConfig):
+    """A supervised warm-up on the environments' reference answers (``kernelgym sft``)."""
+
+    out: str = _f("runs/sft", "the run folder (created)", "model")
+    learning_rate: float = _f(1e-4, "peak learning rate of the LoRA weights", "optimisation")
+    max_steps: int = _f(-1, "optimizer steps (-1: --epochs passes over the data)", "optimisation")
+    epochs: float = _f(3.0, "passes over the reference answers (when --max-steps is -1)", "optimisation")
+    max_length: int = _f(4096, "longest prompt + answer, in tokens (longer rows are truncated at the end)", "data")
+
+
+# What --model tiny changes, and why: a random 140k-parameter model on a CPU.
+TINY_COMMON: dict[str, Any] = {
+    "dtype": "float32",              # bf16 on a CPU is slow and too coarse for a tiny model
+    "bf16": False,
+    "gradient_checkpointing": False,  # nothing to save, and it slows a CPU step down
+    "cpu_threads": 1,                 # 64-wide matrices: threads only add overhead (15x slower on a busy CPU)
+}
+TINY_GRPO: dict[str, Any] = {
+    **TINY_COMMON,
+    "learning_rate": 2e-3,            # 1e-6 moves a random model nowhere in hundreds of steps
+    "max_completion_length": 16,
+    "num_generations": 8,
+    "per_device_train_batch_size": 32,
+    "eval_size": 12,
+    "per_device_eval_batch_size": 48,
+}
+TINY_SFT: dict[str, Any] = {
+    **TINY_COMMON,
+    "learning_rate": 1e-2,
+    "per_device_train_batch_size": 8,
+}
+
+
+def preset(cls: type[CommonConfig], model: str | None) -> CommonConfig:
+    """The defaults of ``cls``, with the tiny model's settings when ``model`` is ``tiny``."""
+    config = cls()
+    if model == "tiny":
+        config = dataclasses.replace(config, **(TINY_GRPO if cls is TrainConfig else TINY_SFT))
+    return config
+
+
+def add_arguments(parser: argparse.ArgumentParser, cls: type[CommonConfig]) -> None:
+    """One option per field of ``cls`` (``--learning-rate`` for ``learning_rate``), in groups, with its help.
+
+    Every option defaults to None, meaning "the config's value" (which depends on ``--model``), so that
+    :func:`from_args` can tell what the user set.
+    """
+    groups: dict[str, Any] = {}
+    hints = typing.get_type_hints(cls)
+    tiny = TINY_GRPO if cls is TrainConfig else TINY_SFT
+    for f in dataclasses.fields(cls):
+        meta = f.metadata
+        group = groups.setdefault(meta["group"], parser.add_argument_group(meta["group"]))
+        flag = "--" + f.name.replace("_", "-")
+        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+        notes = [] if "default" in meta["help"] else [f"default: {default}"]
+        notes += [f"with --model tiny: {tiny[f.name]}"] if f.name in tiny else []
+        shown = f" ({'; '.join(notes)})" if notes else ""
+        kind = hints[f.name]
+        if meta.get("repeat"):
+            group.add_argument(flag, dest=f.name, action="append", default=None, metavar=meta.get("metavar"),
+                               help=meta["help"] + " (required)")
+        elif bool in (kind, *typing.get_args(kind)):
+            group.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None,
+                               help=meta["help"] + shown)
+        else:
+            group.add_argument(flag, dest=f.name, type=_parser_of(kind), default=None, metavar=meta.get("metavar"),
+                               choices=meta.get("choices"), help=meta["help"] + shown)
+
+
+def _parser_of(kind: Any):
+    """The argparse ``type`` of a field: int, float or str, and 'none' for an optional field's None."""
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    base = args[0] if args else kind
+    if type(None) not in typing.get_args(kind):
+        return base
+
+    def optional(text: str):
+        return None if text.lower() == "none" else base(text)
+
+    optional.__name__ = base.__name__
+    return optional
+
+
+def from_args(cls: type[CommonConfig], args: argparse.Namespace) -> CommonConfig:
+    """The config of a run: the preset for ``--model``, with every option the user gave."""
+    config = preset(cls, args.model or cls.model)
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if getattr(args, f.name) is not None}
+    config = dataclasses.replace(config, **given)
+    if not config.env:
+        raise SystemExit("give at least one environment: --env ID (kernelgym.list_envs() lists them)")
+    return config
+
+
+def parse_env(spec: str) -> tuple[str, float]:
+    """Split ``ID[:WEIGHT]`` into the id and its mixture weight (1 when absent).
+
+    >>> parse_env("kernelgym/countdown-v0:3")
+    ('kernelgym/countdown-v0', 3.0)
+    >>> parse_env("kernelgym/kernels-v0")
+    ('kernelgym/kernels-v0', 1.0)
+    """
+    head, sep, tail = spec.rpartition(":")
+    if sep:
+        try:
+            return head, float(tail)
+        except ValueError:
+            pass
+    return spec, 1.0
+
+
+def versions() -> dict[str, str]:
+    """Versions of the libraries a run depends on."""
+    import importlib.metadata as metadata
+
+    found = {}
+    for name in ("kernelgym", "trl", "transformers", "peft", "torch", "accelerate", "datasets", "vllm"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def check_trl() -> str:
+    """The installed TRL version, after checking that it lies in the tested range.
+
+    Raises:
+        RuntimeError: TRL is missing or outside :data:`TRL_TESTED`, with the install command.
+    """
+    import importlib.metadata as metadata
+
+    try:
+        version = metadata.version("trl")
+    except metadata.PackageNotFoundError as exc:
+        raise RuntimeError("training needs TRL: pip install 'kernelgym[train]'") from exc
+    major_minor = tuple(int(part) for part in version.split(".")[:2])
+    low, high = TRL_TESTED
+    if not low <= major_minor < high:
+        raise RuntimeError(f"KernelGym's recipes were tested with TRL >={low[0]}.{low[1]},<{high[0]}.{high[1]}, "
+                           f"not {version}; TRL changes its defaults between releases. pip install "
+                           f"'kernelgym[train]' installs the tested range.")
+    return version
+
+
+def save(config: CommonConfig, path: str | Path, **extra: Any) -> None:
+    """Write ``config`` (and ``extra`` entries, e.g. the resolved TRL arguments) as JSON."""
+    record = {"kind": type(config).__name__, "config": dataclasses.asdict(config), "versions": versions(), **extra}
+    Path(path).write_text(json.dumps(record, indent=2, default=str) + "\n")
+
+
+def load(path: str | Path) -> CommonConfig:
+    """Read a config that :func:`save` wrote."""
+    record = json.loads(Path(path).read_text())
+    cls = {"TrainConfig": TrainConfig, "SFTRunConfig": SFTRunConfig}[record["kind"]]
+    return cls(**record["config"])

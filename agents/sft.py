@@ -1,0 +1,174 @@
+"""``kernelgym sft``: a supervised LoRA warm-up on the environments' reference answers, before GRPO.
+
+A model that never produces a well-formed answer gets no GRPO signal (every completion of a group earns the same
+zero). A short supervised pass on the suite's reference solutions, in the exact prompt and answer format of the
+environment, fixes that. The recipe, top to bottom:
+
+1. rows from the ``train`` split only (validation and test references are never shown): the environment's prompt
+   as the user message, its reference answer (:meth:`TextEnv.reference_answer`) as the assistant message, mixed
+   and balanced like GRPO's rows (:mod:`kernelgym.agents.data`);
+2. the model and tokenizer (``--model tiny`` builds the small random model);
+3. TRL's ``SFTConfig`` with every setting explicit, peft's ``LoraConfig``, and ``SFTTrainer`` (loss on the answer
+   only);
+4. the adapter, and the base model with the adapter merged into it (``merged/``), which is what a later
+   ``kernelgym train --model RUN/merged`` starts from.
+
+The run folder: ``config.json``, ``metrics.jsonl``, ``loss_curve.png``, ``adapter/``, ``merged/`` (model and
+tokenizer), ``checkpoints/``, and ``base-model/`` with ``--model tiny``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import SFTRunConfig, add_arguments as add_config_arguments, check_trl, from_args, parse_env, save
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kernelgym sft`` (one per field of :class:`SFTRunConfig`)."""
+    add_config_arguments(parser, SFTRunConfig)
+
+
+@dataclass
+class SFTRun:
+    """What :func:`sft` leaves behind.
+
+    Attributes:
+        out: The run folder.
+        config: The settings of the run.
+        rows: The training rows (``prompt``, ``completion``, ``env_id``, ``task_id``).
+        trainer: The ``SFTTrainer`` (its ``model`` is the trained peft model).
+    """
+
+    out: Path
+    config: SFTRunConfig
+    rows: list[dict]
+    trainer: Any = None
+
+    @property
+    def merged(self) -> Path:
+        """The folder of the merged model, for ``kernelgym train --model``."""
+        return self.out / "merged"
+
+
+def reference_rows(envs, weights, size: int | None, balance_by: str | None, seed: int) -> list[dict]:
+    """Conversational prompt-completion rows from the reference answers of the environments' ``train`` tasks.
+
+    Raises:
+        ValueError: An environment has no reference answers in its train split.
+    """
+    from .data import build_rows
+
+    answers = {}
+    for env in envs:
+        for task in env.tasks("train"):
+            answer = env.reference_answer(task)
+            if answer is not None:
+                answers[(env.env_id, task.task_id)] = answer
+        if not any(key[0] == env.env_id for key in answers):
+            raise ValueError(f"{env.env_id} has no reference answers in its train split; SFT has nothing to learn")
+    rows = []
+    for row in build_rows(envs, weights, "train", size, balance_by, seed):
+        answer = answers.get((row["env_id"], row["task_id"]))
+        if answer is not None:
+            rows.append({**row, "completion": [{"role": "assistant", "content": answer}]})
+    return rows
+
+
+def sft(config: SFTRunConfig) -> SFTRun:
+    """Run the supervised warm-up as ``config`` says; see the module docstring."""
+    trl_version = check_trl()
+    import torch
+    from datasets import Dataset
+    from peft import LoraConfig, PeftModel
+    from trl import SFTConfig, SFTTrainer
+
+    import kernelgym
+    from .callbacks import MetricsLog, plot_metrics
+    from .train import load_model, lora_targets, resolve_bf16
+
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    # 1. Rows: reference answers of the train split, in the environments' own prompt format ---------------------
+    specs = [parse_env(spec) for spec in config.env]
+    envs = [kernelgym.make(env_id) for env_id, _ in specs]
+    rows = reference_rows(envs, [w for _, w in specs], config.train_size, config.balance_by, config.seed)
+
+    # 2. Model and tokenizer ----------------------------------------------------------------------------------
+    model, tokenizer = load_model(config, out)
+
+    # 3. TRL and peft settings, all explicit; train ---------------------------------------------------------------
+    args = SFTConfig(
+        output_dir=str(out / "checkpoints"),
+        seed=config.seed,
+        learning_rate=config.learning_rate,
+        lr_scheduler_type=config.lr_scheduler_type,
+        warmup_steps=config.warmup_steps,
+        weight_decay=config.weight_decay,
+        max_grad_norm=config.max_grad_norm,
+        optim=config.optim,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.per_device_train_batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        bf16=resolve_bf16(config, torch.cuda.is_available()),
+        fp16=False,
+        activation_checkpointing=config.gradient_checkpointing,  # transformers 5 name of gradient checkpointing
+        max_length=config.max_length,
+        truncation_mode="keep_start",
+        completion_only_loss=True,   # the loss is on the answer, not on the prompt
+        assistant_only_loss=False,
+        packing=False,
+        padding_free=False,
+        loss_type="nll",
+        shuffle_dataset=True,
+        logging_steps=config.logging_steps,
+        logging_first_step=True,
+        report_to="none",
+        save_strategy="steps",
+        save_steps=config.save_steps,
+        save_total_limit=config.save_total_limit,
+        dataloader_num_workers=0,
+    )
+    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                      target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
+    save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
+         train_rows=len(rows), tasks=sorted({f"{r['env_id']}:{r['task_id']}" for r in rows}))
+    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
+                         peft_config=lora, callbacks=[MetricsLog(out / "metrics.jsonl")])
+    trainer.train()
+
+    # 4. The adapter, and the base model with the adapter merged (loaded afresh, so the trainer's model is intact)
+    trainer.save_model(str(out / "adapter"))
+    base, _ = load_model(config, out)
+    merged = PeftModel.from_pretrained(base, str(out / "adapter")).merge_and_unload()
+    merged.save_pretrained(out / "merged")
+    tokenizer.save_pretrained(out / "merged")
+    plot_metrics(out / "metrics.jsonl", out / "loss_curve.png", title="SFT: " + ", ".join(config.env),
+                 keys=("loss",))
+    print(json.dumps({"steps": trainer.state.global_step, "rows": len(rows), "merged": str(out / "merged")}),
+          file=sys.stderr)
+    return SFTRun(out=out, config=config, rows=rows, trainer=trainer)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``kernelgym sft`` command."""
+    sft(from_args(SFTRunConfig, args))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` (``kernelgym sft``'s options) and train."""
+    parser = argparse.ArgumentParser(prog="kernelgym sft", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

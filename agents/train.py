@@ -1,0 +1,262 @@
+"""``kernelgym train``: GRPO with LoRA on TRL + peft, fed by a mixture of KernelGym environments.
+
+TRL does the reinforcement learning (the GRPO loss, advantages, clipping, generation with transformers or vLLM and
+the weight sync, distributed training, reward logging); peft does LoRA. This recipe only connects them to the
+environments, and reads top to bottom:
+
+1. the environments, the training rows (a weighted, balanced mixture of their ``train`` splits) and the validation
+   rows (their ``validation`` splits), and one TRL reward function per reward component, all sharing one grading
+   per completion (:mod:`kernelgym.trl_rewards`): the graders and prompts of evaluation, unchanged;
+2. the model and tokenizer (``--model tiny`` builds a small random model in the run folder);
+3. optionally, a variance study that drops prompts whose base-model rewards never vary;
+4. TRL's ``GRPOConfig``, with every setting explicit (:mod:`kernelgym.agents.config`), and peft's ``LoraConfig``;
+5. ``GRPOTrainer``, a validation pass before training (the baseline), training with validation every
+   ``--eval-steps``, the final adapter, and the reward plot.
+
+The run folder::
+
+    config.json       every setting, the resolved TRL arguments, library versions
+    metrics.jsonl     one line per log: reward, rewards/<component>/mean, eval_reward, loss, ...
+    reward_curve.png  training and validation reward against the step
+    summary.json      baseline and final validation reward, the best step
+    adapter/          the final LoRA adapter (and tokenizer)
+    best/             the adapter with the best validation reward (best.json says when)
+    checkpoints/      TRL checkpoints (adapter, optimizer, scheduler) every --save-steps
+    variance.json     the variance study, when asked for
+    base-model/       the tiny model, with --model tiny
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import TrainConfig, add_arguments as add_config_arguments, check_trl, from_args, parse_env, save
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kernelgym train`` (one per field of :class:`TrainConfig`)."""
+    add_config_arguments(parser, TrainConfig)
+
+
+@dataclass
+class TrainRun:
+    """What :func:`train` leaves behind.
+
+    Attributes:
+        out: The run folder.
+        config: The settings of the run.
+        baseline: Validation metrics before training (empty without validation rows).
+        final: Validation metrics after training.
+        trainer: The ``GRPOTrainer`` (its ``model`` is the trained peft model).
+        router: The reward router (``router.gradings`` counts completions graded).
+    """
+
+    out: Path
+    config: TrainConfig
+    baseline: dict[str, Any] = field(default_factory=dict)
+    final: dict[str, Any] = field(default_factory=dict)
+    trainer: Any = None
+    router: Any = None
+
+
+def train(config: TrainConfig) -> TrainRun:
+    """Run GRPO-LoRA as ``config`` says; see the module docstring for the steps and the run folder."""
+    trl_version = check_trl()
+    import torch
+    from datasets import Dataset
+    from peft import LoraConfig
+    from trl import GRPOConfig, GRPOTrainer
+
+    import kernelgym
+    from ..trl_rewards import RewardRouter
+    from .callbacks import KeepBest, MetricsLog, plot_metrics
+    from .data import build_rows, drop_flat, variance_study
+
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cuda = torch.cuda.is_available()
+    if config.vllm and not cuda:
+        raise SystemExit("--vllm needs a CUDA GPU; without one, leave it off and TRL generates with transformers")
+
+    # 1. Environments, rows and reward functions --------------------------------------------------------------
+    specs = [parse_env(spec) for spec in config.env]
+    envs = [kernelgym.make(env_id) for env_id, _ in specs]
+    weights = [weight for _, weight in specs]
+    train_rows = build_rows(envs, weights, "train", config.train_size, config.balance_by, config.seed)
+    with_validation = [(env, w) for env, w in zip(envs, weights) if env.tasks("validation")]
+    eval_rows = []
+    if config.eval_steps > 0 and with_validation:
+        eval_rows = build_rows([e for e, _ in with_validation], [w for _, w in with_validation], "validation",
+                               config.eval_size, config.balance_by, config.seed)
+    router = RewardRouter(envs)
+    reward_funcs = router.reward_funcs()
+
+    # 2. Model and tokenizer ----------------------------------------------------------------------------------
+    model, tokenizer = load_model(config, out)
+
+    # 3. Variance study: drop prompts without GRPO signal -----------------------------------------------------
+    if config.variance_k > 0:
+        report = variance_study(model.to("cuda" if cuda else "cpu"), tokenizer, envs, train_rows,
+                                k=config.variance_k, max_new_tokens=config.max_completion_length,
+                                temperature=config.temperature, top_p=config.top_p)
+        (out / "variance.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
+        print(f"variance study: {report.summary()}", file=sys.stderr)
+        train_rows = drop_flat(train_rows, report)
+
+    # 4. TRL and peft settings, all explicit ------------------------------------------------------------------
+    args = grpo_args(config, out, GRPOConfig, bf16=resolve_bf16(config, cuda), evaluate=bool(eval_rows))
+    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                      target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
+    save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
+         train_rows=len(train_rows), eval_rows=len(eval_rows))
+
+    # 5. Train --------------------------------------------------------------------------------------------------
+    keep_best = KeepBest(out / "best")
+    trainer = GRPOTrainer(model=model, reward_funcs=reward_funcs, args=args,
+                          train_dataset=Dataset.from_list(train_rows),
+                          eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
+                          processing_class=tokenizer, peft_config=lora,
+                          callbacks=[MetricsLog(out / "metrics.jsonl"), keep_best])
+    run = TrainRun(out=out, config=config, trainer=trainer, router=router)
+    if eval_rows:
+        run.baseline = trainer.evaluate()
+    trainer.train()
+    if eval_rows:  # the validation reward after the last step (evaluated just now on an --eval-steps boundary)
+        done = keep_best.last_step == trainer.state.global_step
+        run.final = keep_best.last if done else trainer.evaluate()
+    trainer.save_model(str(out / "adapter"))
+    plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
+    summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
+               "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
+               "best_step": keep_best.best_step, "gradings": router.gradings}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary), file=sys.stderr)
+    return run
+
+
+def load_model(config, out: Path):
+    """The model and its tokenizer (left-padded, with a chat template); ``tiny`` is built in ``out/base-model``."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if config.cpu_threads:
+        torch.set_num_threads(config.cpu_threads)
+    path = config.model
+    if path == "tiny":
+        from .tiny import TinyConfig, build_tiny_model
+
+        tiny = TinyConfig(initializer_range=config.tiny_init_range, seed=config.seed)
+        path = str(build_tiny_model(out / "base-model", tiny))
+    tokenizer = AutoTokenizer.from_pretrained(path, padding_side="left")
+    if not tokenizer.chat_template:
+        raise SystemExit(f"{path}'s tokenizer has no chat template; the environments' prompts are conversations, "
+                         f"so use an instruction-tuned model (or one with a chat template)")
+    dtype = resolve_dtype(config.dtype, torch.cuda.is_available())
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, dtype))
+    return model, tokenizer
+
+
+def resolve_dtype(dtype: str, cuda: bool) -> str:
+    """``auto`` becomes bfloat16 on a GPU that supports it, float32 elsewhere."""
+    if dtype != "auto":
+        return dtype
+    import torch
+
+    return "bfloat16" if cuda and torch.cuda.is_bf16_supported() else "float32"
+
+
+def resolve_bf16(config, cuda: bool) -> bool:
+    """``--bf16`` as given, else on with a GPU that supports it."""
+    if config.bf16 is not None:
+        return config.bf16
+    import torch
+
+    return bool(cuda and torch.cuda.is_bf16_supported())
+
+
+def lora_targets(spec: str) -> str | list[str]:
+    """``all-linear`` (peft's name for every linear layer but the output head) or a list of module names."""
+    return spec if spec == "all-linear" else [name.strip() for name in spec.split(",") if name.strip()]
+
+
+def grpo_args(config: TrainConfig, out: Path, GRPOConfig, bf16: bool, evaluate: bool):
+    """TRL's ``GRPOConfig`` for a run: every setting whose TRL default has moved is taken from ``config``; the
+    others are written out here so that ``config.json`` shows them."""
+    return GRPOConfig(
+        output_dir=str(out / "checkpoints"),
+        seed=config.seed,
+        # optimisation
+        learning_rate=config.learning_rate,
+        lr_scheduler_type=config.lr_scheduler_type,
+        warmup_steps=config.warmup_steps,
+        weight_decay=config.weight_decay,
+        max_grad_norm=config.max_grad_norm,
+        optim=config.optim,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.per_device_train_batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        bf16=bf16,
+        fp16=False,
+        activation_checkpointing=config.gradient_checkpointing,  # transformers 5 name of gradient checkpointing
+        # GRPO
+        loss_type=config.loss_type,
+        beta=config.beta,
+        epsilon=config.epsilon,
+        epsilon_high=config.epsilon_high,
+        scale_rewards=config.scale_rewards,
+        num_generations=config.num_generations,
+        num_iterations=config.num_iterations,
+        steps_per_generation=config.gradient_accumulation_steps,
+        max_completion_length=config.max_completion_length,
+        mask_truncated_completions=config.mask_truncated_completions,
+        reward_weights=None,  # every component function already returns its weighted share of the reward
+        multi_objective_aggregation="sum_then_normalize",
+        importance_sampling_level="token",
+        disable_dropout=True,
+        shuffle_dataset=True,
+        # generation
+        temperature=config.temperature,
+        top_p=config.top_p,
+        top_k=0,
+        repetition_penalty=1.0,
+        use_vllm=config.vllm,
+        vllm_mode=config.vllm_mode,
+        vllm_server_base_url=config.vllm_server_base_url,
+        vllm_gpu_memory_utilization=config.vllm_gpu_memory_utilization,
+        # evaluation, logging, checkpoints
+        eval_strategy="steps" if evaluate else "no",
+        eval_steps=config.eval_steps if evaluate else None,
+        per_device_eval_batch_size=config.per_device_eval_batch_size,
+        num_generations_eval=config.num_generations_eval,
+        logging_steps=config.logging_steps,
+        logging_first_step=True,
+        log_completions=config.log_completions,
+        report_to="none",
+        save_strategy="steps",
+        save_steps=config.save_steps,
+        save_total_limit=config.save_total_limit,
+        remove_unused_columns=False,
+        dataloader_num_workers=0,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``kernelgym train`` command."""
+    train(from_args(TrainConfig, args))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` (``kernelgym train``'s options) and train."""
+    parser = argparse.ArgumentParser(prog="kernelgym train", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
