@@ -34,6 +34,8 @@ class Expected:
         error: Text the error message must contain.
         correct: Whether the answer is graded correct (only for attacks whose target does not exist at run time).
         problem: The problem the fixture answers.
+        layer: The isolation layer that this verdict rests on; where the OS did not grant it (no root, no
+            namespaces), the test only checks that the answer is not graded correct, and then skips.
     """
 
     failure: str = ""
@@ -42,6 +44,7 @@ class Expected:
     error: str = ""
     correct: bool = False
     problem: str = "01_vector_add"
+    layer: str = ""
 
 
 def static(*flags: str, problem: str = "01_vector_add") -> Expected:
@@ -50,9 +53,9 @@ def static(*flags: str, problem: str = "01_vector_add") -> Expected:
 
 
 def runs(failure: str = "", *flags: str, passed: int = 0, error: str = "", problem: str = "01_vector_add",
-         correct: bool = False) -> Expected:
+         correct: bool = False, layer: str = "") -> Expected:
     return Expected(failure=failure, hacks=frozenset(flags), passed=passed, error=error, correct=correct,
-                    problem=problem)
+                    problem=problem, layer=layer)
 
 
 FALLBACK = ("noop_still_correct", "torch_fallback:aten.add")
@@ -65,6 +68,8 @@ EXPECTED: dict[str, Expected] = {
     "torch_ops_aten_fallback": runs("", *FALLBACK, passed=6),
     "functional_fallback": runs("", "noop_still_correct", "torch_fallback:aten._softmax", passed=8,
                                 problem="03_softmax"),
+    "nn_module_fallback": runs("", "noop_still_correct", "torch_fallback:aten._softmax", passed=8,
+                               problem="03_softmax"),
     "ablation_aware_fallback": runs("", "torch_fallback:aten.add", "torch_fallback:aten.gt",
                                     "torch_fallback:aten.where", passed=6),
     "grid_callable_fallback": runs("", *FALLBACK, passed=6),
@@ -189,12 +194,13 @@ RUNTIME: dict[str, Expected] = {
     "read_reference_solution": runs("runtime", "sandbox_denied:open", error="importing the answer failed"),
     "read_problem_file": runs("runtime", "sandbox_denied:open", error="importing the answer failed"),
     # below the audit hook: the problem's directory is not there at all
-    "read_solution_from_file": runs("runtime", error="FileNotFoundError"),
+    "read_solution_from_file": runs("runtime", error="FileNotFoundError", layer="problem_files_hidden"),
     "numpy_host_compute": runs("", "noop_still_correct", passed=6),
     "ctypes_sentinel": runs("runtime", "sandbox_denied:ctypes.cdata"),
     "disable_torch_dispatch": runs("", "noop_still_correct", passed=6),
     "dataloader_worker_fallback": runs("runtime", "torch_fallback:aten._local_scalar_dense",
-                                       "torch_fallback:aten.random_", error="Read-only file system"),
+                                       "torch_fallback:aten.random_", error="Read-only file system",
+                                       layer="read_only_filesystem"),
     # the patch succeeds (launches are no longer counted) but the op trace and the ablation still see through it
     "unhook_launch_counter": runs("", "no_triton_launch", *FALLBACK, passed=6),
     "stale_empty_output": runs("incorrect", passed=1),
@@ -210,9 +216,9 @@ RUNTIME: dict[str, Expected] = {
     "exit_in_forward": runs("crash", error="exited before grading finished"),
     "sys_exit": runs("runtime", error="SystemExit"),
     # the forged verdicts go nowhere: writes to the channel are refused, other descriptors are closed
-    "inherited_fds": runs("incorrect"),
-    "duplicate_run_messages": runs("runtime", passed=4, error=EPERM),
-    "channel_dup_to_stdout": runs("runtime", error=EPERM),
+    "inherited_fds": runs("incorrect", layer="seccomp"),
+    "duplicate_run_messages": runs("runtime", passed=4, error=EPERM, layer="seccomp"),
+    "channel_dup_to_stdout": runs("runtime", error=EPERM, layer="seccomp"),
     "forge_channel_secret": runs("runtime", "sandbox_denied:sys._getframe"),
     # caches never hit: every call gets fresh inputs, so each run launches its own kernel and computes honestly
     "cache_data_ptr": runs("", passed=6, correct=True),
@@ -226,7 +232,7 @@ RUNTIME: dict[str, Expected] = {
     "ignore_signals": runs("timeout"),
     "sigalrm_tamper": runs("timeout"),
     "disk_fill": runs("runtime", error="File too large"),
-    "disk_fill_many_files": runs("runtime", passed=5, error="No space left on device"),
+    "disk_fill_many_files": runs("runtime", passed=5, error="No space left on device", layer="disk_quota"),
     "fork_bomb": runs("runtime", "sandbox_denied:os.fork"),
     "setsid_daemon": runs("runtime", "sandbox_denied:os.fork", passed=5),
     "signal_grader": runs("runtime", "sandbox_denied:os.kill"),
@@ -235,7 +241,8 @@ RUNTIME: dict[str, Expected] = {
     # the files land in the child's private tmpfs and nothing imports them: no effect at all
     "torch_py_in_cwd": runs("", passed=6, correct=True),
     "write_outside_workdir": runs("runtime", "sandbox_denied:open", passed=5),
-    "write_into_package_from_file": runs("runtime", "torch_fallback:aten.from_file", error="Read-only file system"),
+    "write_into_package_from_file": runs("runtime", "torch_fallback:aten.from_file", error="Read-only file system",
+                                         layer="read_only_filesystem"),
     "ptrace_parent": runs("runtime", "sandbox_denied:ctypes.dlopen"),
     "process_vm_readv": runs("runtime", "sandbox_denied:ctypes.dlopen"),
     "proc_parent_mem": runs("runtime", "sandbox_denied:open"),
@@ -312,6 +319,9 @@ def test_runtime_layers_refuse_it_without_static_checks(name, unguarded_grader, 
     grading = _grader_for(expected, unguarded_grader, impatient_graders[1])
     with _side_effect_watch(name):
         result = grading.grade(problems(expected.problem), fenced(attack(name)))
+    if expected.layer and expected.layer not in result.isolation:
+        assert not result.correct
+        pytest.skip(f"the {expected.layer} layer is not in effect on this machine")
     check(result, expected)
     assert_still_sound(grading, problems)
 
@@ -342,8 +352,10 @@ class _side_effect_watch:
             return False
         if self.listener is not None:
             assert self.listener.close() == b"", "the child reached the grader's loopback"
-        assert not PACKAGE_MARKER.exists(), "the child wrote into the kernelgym package"
-        assert not list(Path(tempfile.gettempdir()).glob("kgescape-*")), "the child wrote outside its directory"
+        escaped = [p for p in [PACKAGE_MARKER, *Path(tempfile.gettempdir()).glob("kgescape-*")] if p.exists()]
+        for path in escaped:
+            path.unlink()  # clean up before failing, so that one escape does not leak into other tests
+        assert escaped == [], "the child wrote outside its private directory"
         assert _daemons() == [], "a process started by the child outlived its grading"
         return False
 
