@@ -164,3 +164,23 @@ def test_a_killed_run_resumes_without_regrading_finished_samples(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["per_problem"]["02_relu"]["correct"] == samples
     assert metrics["per_problem"]["01_vector_add"]["correct"] == 0
+
+
+def test_a_policy_failure_mid_run_keeps_the_graded_samples_for_a_resume(tmp_path, capsys):
+    suite = copy_problems(tmp_path / "s", SMALL[:2])
+    replay = tmp_path / "r.jsonl"
+    replay.write_text("".join(json.dumps({"problem": "01_vector_add", "completion": f"no code {i}"}) + "\n"
+                              for i in range(2)))
+    args = ["bench", "--policy", f"replay:{replay}", "--problems", str(suite), "--samples", "2", "--batch", "1",
+            "--out", str(tmp_path / "run"), "--no-progress"]
+    assert main(args) == 1  # the first batch (vector_add) was graded; relu has no completion in the file
+    err = capsys.readouterr().err
+    assert "0 completion(s) for 02_relu" in err and "--resume" in err
+    assert sorted((r["problem"], r["sample"]) for r in read_rows(tmp_path / "run")) == [("01_vector_add", 0),
+                                                                                        ("01_vector_add", 1)]
+    with replay.open("a") as f:
+        f.write("".join(json.dumps({"problem": "02_relu", "completion": f"still no code {i}"}) + "\n"
+                        for i in range(2)))
+    assert main(args + ["--resume"]) == 0
+    rows = read_rows(tmp_path / "run")
+    assert sorted((r["problem"], r["sample"]) for r in rows) == [(p, i) for p in SMALL[:2] for i in range(2)]

@@ -82,7 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if args.command == "bench" and (args.out / "results.jsonl").is_file():
-            print(f"finished samples are kept; continue with the same command and --resume", file=sys.stderr)
+            print("finished samples are kept; continue with the same command and --resume", file=sys.stderr)
             return 1
         return 2
     except KeyboardInterrupt:

@@ -42,11 +42,14 @@ def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
         ks = sorted(int(key[5:]) for key in metrics if key.startswith("pass@"))
         ax.plot(ks, [metrics[f"pass@{k}"] for k in ks], marker="o", label=label)
     ax.set_xlabel("k (samples)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("pass@k")
     ax.set_ylim(0, 1.05)
-    if max(_largest_k(m) for _, _, m in runs) > 8:
+    largest = max(_largest_k(m) for _, _, m in runs)
+    if largest > 8:
         ax.set_xscale("log", base=2)
+    else:
+        ax.set_xticks(range(1, largest + 1))
+        ax.set_xlim(0.5, largest + 0.5)
     ax.grid(alpha=0.3)
     ax.legend()
     ax.set_title("pass@k (unbiased estimator, mean over problems)")
@@ -131,30 +134,31 @@ def outcome(record: dict) -> str:
 
 
 def reward_spread(runs: Sequence[Run]) -> bytes | None:
-    """Per problem: mean reward with a bar of one standard deviation, and the max; problems sorted by the first
-    run's mean."""
+    """Per problem (one row each, sorted by the first run's mean): the mean reward with a bar of one standard
+    deviation either side, and the max."""
     first = runs[0][2]["per_problem"]
-    order = sorted(first, key=lambda name: (first[name]["reward_mean"], name))
-    extra = sorted({n for _, _, m in runs for n in m["per_problem"]} - set(order))
-    order += extra
-    plt, fig, ax = _figure(width=min(24.0, max(6.4, 0.18 * len(order) + 2)), height=4.0)
+    order = sorted(first, key=lambda name: (-first[name]["reward_mean"], name))
+    order += sorted({n for _, _, m in runs for n in m["per_problem"]} - set(order))
+    plt, fig, ax = _figure(width=7.0, height=max(2.6, 0.13 * len(order) * max(1, len(runs)) ** 0.5 + 1.4))
     offset = 0.6 / len(runs)
     for i, (label, _, metrics) in enumerate(runs):
-        xs, means, stds, maxes = [], [], [], []
+        ys, means, stds, maxes = [], [], [], []
         for j, name in enumerate(order):
             stats = metrics["per_problem"].get(name)
             if stats:
-                xs.append(j + i * offset)
+                ys.append(j + i * offset)
                 means.append(stats["reward_mean"])
                 stds.append(stats["reward_std"])
                 maxes.append(stats["reward_max"])
-        line = ax.errorbar(xs, means, yerr=stds, fmt="o", markersize=3, capsize=2, label=f"{label} mean ± std")
-        ax.scatter(xs, maxes, marker="^", s=12, color=line[0].get_color(), label=f"{label} max")
-    ax.set_xticks(range(len(order)), order, rotation=90, fontsize=6 if len(order) > 30 else 8)
-    ax.set_ylabel("reward")
-    ax.set_ylim(-0.05, max(1.05, ax.get_ylim()[1]))
-    ax.legend(fontsize="small")
-    ax.set_title("Per-problem reward spread over samples")
+        line = ax.errorbar(means, ys, xerr=stds, fmt="o", markersize=3, capsize=2, label=f"{label} mean ± std")
+        ax.scatter(maxes, ys, marker="|", s=40, color=line[0].get_color(), label=f"{label} max")
+    ax.set_yticks([j + offset * (len(runs) - 1) / 2 for j in range(len(order))], order,
+                  fontsize=6 if len(order) > 30 else 8)
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xlabel("reward over the samples of each problem")
+    ax.set_xlim(-0.05, max(1.05, ax.get_xlim()[1]))
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2 * len(runs), frameon=False)
     return _png(plt, fig)
 
 

@@ -23,7 +23,7 @@ PASS_K = (1, 2, 5, 10, 20, 50, 100)
 
 # (column label, metrics key); the first column is the row label.
 SUMMARY_COLUMNS = [
-    ("", ""), ("problems", "problems"), ("samples", "samples"), ("format", "format_rate"),
+    ("group", ""), ("problems", "problems"), ("samples", "samples"), ("format", "format_rate"),
     ("compile", "compile_rate"), ("correct", "correct_rate"), ("pass@1", "pass@1"), ("fast_1", "fast_1"),
     ("speedup", "geomean_speedup"), ("hack rate", "hack_rate"), ("reward", "reward_mean"),
 ]

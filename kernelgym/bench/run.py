@@ -210,9 +210,14 @@ def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_facto
 
 def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, executor, log: ResultsLog,
                         bar: Progress) -> None:
-    """Generate batch by batch on this thread while a thread pool grades the previous batches."""
+    """Generate batch by batch on this thread while a thread pool grades the previous batches.
+
+    The next batch is generated once no more than ``workers`` gradings are left, so generation overlaps grading
+    but never runs far ahead of it: a kill loses at most about one batch of generated completions.
+    """
     failures: list[BaseException] = []
-    lock = threading.Lock()
+    pending = threading.Condition()
+    queued = [0]
 
     def grade(problem: Problem, sample: int, completion: str, generate_s: float) -> None:
         started = time.monotonic()
@@ -224,14 +229,18 @@ def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, 
         bar.advance(result.correct)
 
     def collect(future: Future) -> None:
-        if future.exception() is not None:
-            with lock:
+        with pending:
+            queued[0] -= 1
+            if not future.cancelled() and future.exception() is not None:
                 failures.append(future.exception())
+            pending.notify_all()
 
     pool = ThreadPoolExecutor(max(1, config.workers), thread_name_prefix="kernelgym-bench")
     interrupted = False
     try:
         for group, indices in batches(problems, missing, config.batch):
+            with pending:
+                pending.wait_for(lambda: queued[0] <= config.workers or failures)
             if failures:
                 break
             bar.describe(f"generating {len(group) * len(indices)}")
@@ -242,6 +251,8 @@ def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, 
             bar.describe("grading")
             for problem, texts in zip(group, completions):
                 for sample, text in zip(indices, texts):
+                    with pending:
+                        queued[0] += 1
                     pool.submit(grade, problem, sample, text, each).add_done_callback(collect)
     except KeyboardInterrupt:
         interrupted = True
