@@ -6,6 +6,10 @@ when no balancing is asked for). Within an environment, :func:`balanced_rows` dr
 (``task_id``: every problem; ``level``; ``label``) equally often, so a frequent class (many level-1 problems, a
 majority label) cannot earn most of the reward.
 
+**Prompts.** Rows carry the environment's prompt unchanged; where evaluation sends a system message with it
+(``kernelgym bench`` sends :data:`kernelgym.prompts.SYSTEM_PROMPT` with every kernel prompt), the rows carry
+the same one (:func:`system_prompt`), so a training reward and a benchmark score are earned on the same input.
+
 **Variance.** GRPO learns from differences within a group of completions of one prompt. A prompt whose k
 completions all earn the same reward (all 0: too hard; all 1: already solved) contributes nothing but cost.
 :func:`variance_study` samples k completions per prompt from the base model, grades them with the environments'
@@ -78,7 +82,7 @@ def build_rows(envs: Sequence[TextEnv], weights: Sequence[float], split: str | N
     [3, 3, 3, 3, 3, 3, 3, 3, 3]
     """
     if balance_by in (None, "none"):
-        return mixture(envs, weights, split=split, size=size, seed=seed)
+        return with_system_prompts(mixture(envs, weights, split=split, size=size, seed=seed), envs)
     weights = list(weights)
     if len(weights) != len(envs) or any(w < 0 for w in weights) or not sum(weights):
         raise ValueError("give one non-negative weight per environment, not all zero")
@@ -91,7 +95,34 @@ def build_rows(envs: Sequence[TextEnv], weights: Sequence[float], split: str | N
             raise ValueError(f"{env.env_id} has no tasks in split {split!r}")
         rows.extend(balanced_rows(env, split, want, balance_by, rng))
     rng.shuffle(rows)
-    return rows
+    return with_system_prompts(rows, envs)
+
+
+def system_prompt(env: TextEnv) -> str | None:
+    """The system message that evaluation sends with ``env``'s prompts: the environment's ``system_prompt``
+    attribute if it has one, else :data:`kernelgym.prompts.SYSTEM_PROMPT` for kernel environments (what the
+    policies of ``kernelgym bench`` send), else none.
+
+    >>> import kernelgym
+    >>> system_prompt(kernelgym.make("kernelgym/repeat-digit-v0")) is None
+    True
+    >>> system_prompt(kernelgym.make("kernelgym/level1-vector-add-v0")).startswith("You are an expert GPU")
+    True
+    """
+    explicit = getattr(env, "system_prompt", None)
+    if explicit is not None:
+        return explicit
+    from ..envs.kernel import KernelEnv
+    from ..prompts import SYSTEM_PROMPT
+
+    return SYSTEM_PROMPT if isinstance(env, KernelEnv) else None
+
+
+def with_system_prompts(rows: list[dict], envs: Sequence[TextEnv]) -> list[dict]:
+    """``rows`` with each environment's :func:`system_prompt` (if any) before the user message."""
+    systems = {env.env_id: system_prompt(env) for env in envs}
+    return [{**row, "prompt": [{"role": "system", "content": systems[row["env_id"]]}, *row["prompt"]]}
+            if systems.get(row["env_id"]) and row["prompt"][0]["role"] != "system" else row for row in rows]
 
 
 @dataclass

@@ -73,7 +73,11 @@ def test_sft_on_a_kernel_environment_uses_its_answer_format(tmp_path):
     (row,) = {r["task_id"]: r for r in run.rows}.values()
     answer = row["completion"][0]["content"]
     assert answer.startswith("```python\n") and "class ModelNew" in answer and "@triton.jit" in answer
-    assert row["prompt"][0]["content"] == kernelgym.make(VECTOR_ADD).tasks()[0].prompt
+    from kernelgym.prompts import SYSTEM_PROMPT
+
+    # the messages `kernelgym bench` sends a chat model: the system prompt, then the environment's prompt
+    assert row["prompt"] == [{"role": "system", "content": SYSTEM_PROMPT},
+                             {"role": "user", "content": kernelgym.make(VECTOR_ADD).tasks()[0].prompt}]
     assert [r for r in metrics(tmp_path) if "loss" in r]
 
 

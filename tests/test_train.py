@@ -112,11 +112,16 @@ def test_mixture_grades_a_kernel_environment_through_the_sandboxed_grader(tmp_pa
     run = train(tiny(tmp_path, f"{DIGITS}:1", f"{VECTOR_ADD}:1", train_size=8))
     kernel_components = [f"level1-vector-add-v0/{c}" for c in ("format", "compile", "correctness", "speed")]
     assert_trained(run, [f"repeat-digit-v0/{c}" for c in ("digits", "copy", "length")] + kernel_components)
+    # the kernel rows hold the very messages `kernelgym bench` sends a chat model for this problem
+    from kernelgym.agents.policies import messages, prompt_for
+
+    env = kernelgym.make(VECTOR_ADD)
+    task = env.tasks()[0]
+    kernel_rows = [row for row in run.trainer.train_dataset if row["env_id"] == VECTOR_ADD]
+    assert kernel_rows and all(row["prompt"] == messages(prompt_for(env.problem(task))) for row in kernel_rows)
     kernel_verdicts = [v for (env_id, _, _), v in run.router._cache.items() if env_id == VECTOR_ADD]
     assert kernel_verdicts and all(isinstance(v.record, KernelResult) for v in kernel_verdicts)
     # the trainer's own reward functions, on the reference solution: the sandbox runs it and it is correct
-    env = kernelgym.make(VECTOR_ADD)
-    task = env.tasks()[0]
     by_name = {f.__name__: f for f in run.trainer.reward_funcs}
     rewards = by_name["level1-vector-add-v0/correctness"](
         prompts=[task.prompt], completions=[env.reference_answer(task)], env_id=[VECTOR_ADD], task_id=[task.task_id])
@@ -205,3 +210,39 @@ def test_doctests_pass(name):
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.gpu
+def test_gpu_defaults_train_in_bfloat16(tmp_path):
+    """On a GPU, ``dtype auto`` and ``bf16`` unset resolve to bfloat16 (where supported) and training runs there."""
+    import torch
+
+    from kernelgym.agents.train import train
+
+    run = train(tiny(tmp_path, DIGITS, dtype="auto", bf16=None, cpu_threads=0))
+    assert next(run.trainer.model.parameters()).device.type == "cuda"
+    assert json.loads((tmp_path / "config.json").read_text())["trl_args"]["bf16"] == torch.cuda.is_bf16_supported()
+    assert_trained(run, ["digits", "copy", "length"])
+
+
+@pytest.mark.gpu
+def test_vllm_colocate_generation(tmp_path):
+    """``--vllm`` on a GPU: TRL generates with vLLM in the training process and syncs the LoRA weights into it."""
+    pytest.importorskip("vllm")
+    from kernelgym.agents.train import train
+
+    run = train(tiny(tmp_path, DIGITS, vllm=True, vllm_mode="colocate", vllm_gpu_memory_utilization=0.2,
+                     cpu_threads=0))
+    assert json.loads((tmp_path / "config.json").read_text())["trl_args"]["use_vllm"] is True
+    assert_trained(run, ["digits", "copy", "length"])
+
+
+def test_vllm_without_a_gpu_is_refused(tmp_path):
+    import torch
+
+    from kernelgym.agents.train import train
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(SystemExit, match="--vllm needs a CUDA GPU"):
+        train(tiny(tmp_path, DIGITS, vllm=True))
