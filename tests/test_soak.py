@@ -23,9 +23,9 @@ from test_adversarial import EXPECTED, assert_still_sound, check
 
 ROUNDS = 3
 MAX_GROWTH_BYTES = 50 * 2**20
-# Where an escaped write would land: the project, the installed package, the user's home, the temporary directory.
+# Where the fixtures' escaped writes would land: the project and its installed package, the temporary directory.
 WATCHED = [ROOT, ROOT / "kernelgym", ROOT / "sandbox", ROOT / "tests", ROOT / "tests" / "adversarial",
-           Path.home(), Path(tempfile.gettempdir())]
+           Path(tempfile.gettempdir())]
 WATCHED_TREES = [ROOT / "problems"]
 
 
