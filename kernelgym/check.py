@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import cheats
 from .compare import compare_outputs
-from .grader import Grader
+from .grader import REFERENCE_LOCK, Grader
 from .problem import Problem, ProblemError, discover, load_problem
 
 SPREAD_FACTOR = 10.0  # the output's spread must exceed this many tolerance bands
@@ -50,10 +50,12 @@ def check_problem(path: Path, grader: Grader, overrides: dict | None = None) -> 
         report.failures.append(str(exc))
         return report
     report.level, report.tags = problem.level, problem.tags
-    report.degenerate = degeneracy(problem)
+    with REFERENCE_LOCK:  # torch's global RNG is shared with gradings running in other threads
+        report.degenerate = degeneracy(problem)
+        answers = cheat_answers(problem)
     report.failures += [f"degenerate: {d}" for d in report.degenerate]
     _check_reference(problem, grader, report)
-    for name, source in cheat_answers(problem).items():
+    for name, source in answers.items():
         result = grader.grade(problem, source, allow_plain_source=True)
         if result.correct:
             report.cheats[name] = "ACCEPTED"
