@@ -137,8 +137,8 @@ TINY_GRPO: dict[str, Any] = {
     "max_completion_length": 16,
     "num_generations": 8,
     "per_device_train_batch_size": 32,
-    "eval_size": 12,
-    "per_device_eval_batch_size": 48,
+    "eval_size": 10,                  # every validation task of kernelgym/repeat-digit-v0 once
+    "per_device_eval_batch_size": 40,
 }
 TINY_SFT: dict[str, Any] = {
     **TINY_COMMON,

@@ -77,9 +77,9 @@ def build_rows(envs: Sequence[TextEnv], weights: Sequence[float], split: str | N
 
     >>> import collections, kernelgym
     >>> env = kernelgym.make("kernelgym/repeat-digit-v0")
-    >>> rows = build_rows([env], [1.0], "train", 27, "digit", seed=0)
+    >>> rows = build_rows([env], [1.0], "train", 20, "digit", seed=0)
     >>> sorted(collections.Counter(env.task(r["task_id"]).columns["digit"] for r in rows).values())
-    [3, 3, 3, 3, 3, 3, 3, 3, 3]
+    [2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     """
     if balance_by in (None, "none"):
         return with_system_prompts(mixture(envs, weights, split=split, size=size, seed=seed), envs)

@@ -89,7 +89,7 @@ def sft(config: SFTRunConfig) -> SFTRun:
 
     import kernelgym
     from .callbacks import MetricsLog, plot_metrics
-    from .train import load_model, lora_targets, resolve_bf16
+    from .train import is_first_process, load_model, lora_targets, resolve_bf16
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -137,22 +137,25 @@ def sft(config: SFTRunConfig) -> SFTRun:
     )
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
-    save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
-         train_rows=len(rows), tasks=sorted({f"{r['env_id']}:{r['task_id']}" for r in rows}))
+    first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
+    if first:
+        save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
+             train_rows=len(rows), tasks=sorted({f"{r['env_id']}:{r['task_id']}" for r in rows}))
     trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                          peft_config=lora, callbacks=[MetricsLog(out / "metrics.jsonl")])
     trainer.train()
 
     # 4. The adapter, and the base model with the adapter merged (loaded afresh, so the trainer's model is intact)
     trainer.save_model(str(out / "adapter"))
-    base, _ = load_model(config, out)
-    merged = PeftModel.from_pretrained(base, str(out / "adapter")).merge_and_unload()
-    merged.save_pretrained(out / "merged")
-    tokenizer.save_pretrained(out / "merged")
-    plot_metrics(out / "metrics.jsonl", out / "loss_curve.png", title="SFT: " + ", ".join(config.env),
-                 keys=("loss",))
-    print(json.dumps({"steps": trainer.state.global_step, "rows": len(rows), "merged": str(out / "merged")}),
-          file=sys.stderr)
+    if first:
+        base, _ = load_model(config, out)
+        merged = PeftModel.from_pretrained(base, str(out / "adapter")).merge_and_unload()
+        merged.save_pretrained(out / "merged")
+        tokenizer.save_pretrained(out / "merged")
+        plot_metrics(out / "metrics.jsonl", out / "loss_curve.png", title="SFT: " + ", ".join(config.env),
+                     keys=("loss",))
+        print(json.dumps({"steps": trainer.state.global_step, "rows": len(rows), "merged": str(out / "merged")}),
+              file=sys.stderr)
     return SFTRun(out=out, config=config, rows=rows, trainer=trainer)
 
 

@@ -78,6 +78,7 @@ def train(config: TrainConfig) -> TrainRun:
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
+    first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
     cuda = torch.cuda.is_available()
     if config.vllm and not cuda:
         raise SystemExit("--vllm needs a CUDA GPU; without one, leave it off and TRL generates with transformers")
@@ -103,16 +104,18 @@ def train(config: TrainConfig) -> TrainRun:
         report = variance_study(model.to("cuda" if cuda else "cpu"), tokenizer, envs, train_rows,
                                 k=config.variance_k, max_new_tokens=config.max_completion_length,
                                 temperature=config.temperature, top_p=config.top_p)
-        (out / "variance.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
-        print(f"variance study: {report.summary()}", file=sys.stderr)
+        if first:
+            (out / "variance.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
+            print(f"variance study: {report.summary()}", file=sys.stderr)
         train_rows = drop_flat(train_rows, report)
 
     # 4. TRL and peft settings, all explicit ------------------------------------------------------------------
     args = grpo_args(config, out, GRPOConfig, bf16=resolve_bf16(config, cuda), evaluate=bool(eval_rows))
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
-    save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
-         train_rows=len(train_rows), eval_rows=len(eval_rows))
+    if first:
+        save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
+             train_rows=len(train_rows), eval_rows=len(eval_rows))
 
     # 5. Train --------------------------------------------------------------------------------------------------
     keep_best = KeepBest(out / "best")
@@ -129,13 +132,21 @@ def train(config: TrainConfig) -> TrainRun:
         done = keep_best.last_step == trainer.state.global_step
         run.final = keep_best.last if done else trainer.evaluate()
     trainer.save_model(str(out / "adapter"))
-    plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
     summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
                "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
                "best_step": keep_best.best_step, "gradings": router.gradings}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(json.dumps(summary), file=sys.stderr)
+    if first:
+        plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        print(json.dumps(summary), file=sys.stderr)
     return run
+
+
+def is_first_process() -> bool:
+    """True in the process that writes the run folder (the only one, or rank 0 under ``accelerate launch``)."""
+    import os
+
+    return int(os.environ.get("RANK", "0")) == 0
 
 
 def load_model(config, out: Path):

@@ -8,7 +8,6 @@ not a benchmark.
 """
 from __future__ import annotations
 
-from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
 
@@ -34,12 +33,25 @@ def score(completion: str, target: str) -> dict[str, float]:
             "length": min(len(text), len(target)) / max(len(text), len(target))}
 
 
+def split_of(digit: int, count: int) -> str:
+    """The split of a task: every digit and every count appear in each split, in different combinations
+    (``(digit + count) % 5``: 0 is validation, 1 is test, the rest train), so the held-out tasks test whether the
+    model combines what it learned rather than recalls it.
+
+    >>> [split_of(3, count) for count in COUNTS]
+    ['validation', 'test', 'train', 'train', 'train']
+    """
+    bucket = (digit + count) % 5
+    return "validation" if bucket == 0 else "test" if bucket == 1 else "train"
+
+
 class RepeatDigitEnv(TextEnv):
     """Write one digit a given number of times.
 
     ## Description
-    Fifty tasks: each digit 0-9 written 2 to 6 times. Tasks are split 70/15/15 into train, validation and test by
-    a stable hash of their id (``7x4``), as problems are.
+    Fifty tasks: each digit 0-9 written 2 to 6 times (task id ``7x4``). Thirty are for training, ten for
+    validation and ten for testing; every digit and every count appear in each split, in different combinations
+    (:func:`split_of`).
 
     ## Action Space
     ``Text``: the answer, e.g. ``7777``; surrounding whitespace is ignored.
@@ -69,8 +81,8 @@ class RepeatDigitEnv(TextEnv):
 
     def load_tasks(self) -> list[Task]:
         return [Task(task_id=f"{digit}x{count}", prompt=f"Write the digit {digit} exactly {count} times.",
-                     split=split_of(f"repeat-digit/{digit}x{count}"),
-                     columns={"target": digit * count, "digit": digit, "count": count})
+                     split=split_of(int(digit), count), columns={"target": digit * count, "digit": digit,
+                                                                 "count": count})
                 for digit in DIGITS for count in COUNTS]
 
     def grade(self, task: Task, completion: str) -> Graded:
