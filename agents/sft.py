@@ -139,6 +139,7 @@ def sft(config: SFTRunConfig) -> SFTRun:
                       target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
     first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
     if first:
+        (out / "metrics.jsonl").unlink(missing_ok=True)  # a run into an old folder starts a new log
         save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
              train_rows=len(rows), tasks=sorted({f"{r['env_id']}:{r['task_id']}" for r in rows}))
     trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,

@@ -79,6 +79,8 @@ def train(config: TrainConfig) -> TrainRun:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
+    if first:
+        (out / "metrics.jsonl").unlink(missing_ok=True)  # a run into an old folder starts a new log
     cuda = torch.cuda.is_available()
     if config.vllm and not cuda:
         raise SystemExit("--vllm needs a CUDA GPU; without one, leave it off and TRL generates with transformers")
