@@ -159,7 +159,7 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
     applicable = {k: v for k, v in (overrides or {}).items() if k in constants}
     test_cases = _cases(path, module, "TEST_CASES", constants, applicable)
     timing_cases = _cases(path, module, "TIMING_CASES", constants, {})
-    level = _level_of(path)
+    level = level_of(path)
     return Problem(
         name=path.stem,
         path=path.resolve(),
@@ -212,7 +212,8 @@ def _constants_of(module: ModuleType) -> set[str]:
             and isinstance(value, (int, float, bool, str, tuple))}
 
 
-def _level_of(path: Path) -> int | None:
+def level_of(path: Path) -> int | None:
+    """The N of a file in a ``levelN`` folder, else None."""
     parent = path.resolve().parent.name
     if parent.startswith("level") and parent[5:].isdigit():
         return int(parent[5:])

@@ -66,7 +66,7 @@ def _load() -> None:
     if _loaded:
         return
     from .envs.kernel import KernelEnv
-    from .problem import discover
+    from .problem import discover, level_of
 
     _loaded = True
     register("kernelgym/kernel-v0", KernelEnv, override=True)
@@ -76,8 +76,7 @@ def _load() -> None:
     except FileNotFoundError:
         root = None
     for path in discover(root) if root else []:
-        level = int(path.parent.name[5:]) if path.parent.name[5:].isdigit() else None
-        env_id = problem_env_id(level, path.stem)
+        env_id = problem_env_id(level_of(path), path.stem)
         if env_id not in _factories:
             register(env_id, _problem_factory(path, env_id))
     for module in PLUGIN_MODULES:
