@@ -20,9 +20,12 @@ import gymnasium
 from gymnasium import spaces
 
 MAX_TEXT = 1_000_000
-# Every printable character of the Basic Multilingual Plane and the usual whitespace: a completion or a prompt
-# is arbitrary text, and Gymnasium's Text space needs an explicit character set.
-CHARSET = "".join(chr(c) for c in range(0x20, 0xD800) if chr(c).isprintable()) + "\n\t\r"
+
+
+def charset() -> str:
+    """Every printable character of the Basic Multilingual Plane and the usual whitespace: a completion or a
+    prompt is arbitrary text, and Gymnasium's Text space needs an explicit character set."""
+    return "".join(chr(c) for c in range(0x20, 0xD800) if chr(c).isprintable()) + "\n\t\r"
 
 
 _TEXT_SPACE: spaces.Text | None = None
@@ -32,7 +35,7 @@ def text_space() -> spaces.Text:
     """The Text space of prompts and completions (built once: a space over this character set costs ~0.5 s)."""
     global _TEXT_SPACE
     if _TEXT_SPACE is None:
-        _TEXT_SPACE = spaces.Text(max_length=MAX_TEXT, min_length=0, charset=CHARSET)
+        _TEXT_SPACE = spaces.Text(max_length=MAX_TEXT, min_length=0, charset=charset())
     return _TEXT_SPACE
 
 
