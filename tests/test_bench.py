@@ -122,6 +122,59 @@ def test_a_run_folder_with_results_is_not_overwritten(tmp_path, capsys):
     assert "it was run with policy" in capsys.readouterr().err
 
 
+def test_a_resume_with_other_filters_grader_sampling_or_device_is_refused_naming_the_field(tmp_path, capsys):
+    suite = copy_problems(tmp_path / "s", SMALL[:1])
+    replay = tmp_path / "r.jsonl"
+    replay.write_text(json.dumps({"problem": "01_vector_add", "completion": "no code"}) + "\n")
+    args = ["bench", "--policy", f"replay:{replay}", "--problems", str(suite), "--out", str(tmp_path / "run"),
+            "--no-progress", "--device", "cpu"]
+    assert main(args) == 0
+    before = (tmp_path / "run" / "run.json").read_text()
+    capsys.readouterr()
+    for extra, field in [(["--level", "1"], "filters"), (["--split", "train"], "filters"),
+                         (["--limit", "1"], "filters"), (["--seeds", "7"], "grader"),
+                         (["--timeout", "5"], "grader")]:
+        assert main(args + extra + ["--resume"]) == 2, extra
+        err = capsys.readouterr().err
+        assert f"cannot resume {tmp_path / 'run'}: it was run with {field} " in err, (extra, err)
+    assert (tmp_path / "run" / "run.json").read_text() == before  # a refused resume leaves run.json alone
+
+
+def test_resume_refuses_another_sampling_or_device(tmp_path):
+    from kernelgym.bench.results import RunError, RunMeta
+    from kernelgym.bench.run import BenchConfig, prepare_run
+
+    meta = RunMeta(policy="p", problems="s", samples=1, sampling={"temperature": 1.0}, device="cpu")
+    config = BenchConfig(problems=tmp_path, out=tmp_path / "run", resume=True)
+    prepare_run(config, meta)
+    for field, value in [("sampling", {"temperature": 0.5}), ("device", "cuda")]:
+        with pytest.raises(RunError, match=f"it was run with {field} "):
+            prepare_run(config, RunMeta(**{**meta.__dict__, field: value}))
+
+
+def test_a_resume_with_fewer_samples_counts_only_those_samples(tmp_path):
+    """results.jsonl keeps the rows of samples 0 and 1; a resume with --samples 1, and a later report, count
+    sample 0 only."""
+    from kernelgym.bench.report import load_run
+
+    suite = copy_problems(tmp_path / "s", SMALL[:1])
+    replay = tmp_path / "r.jsonl"
+    replay.write_text("".join(json.dumps({"problem": "01_vector_add", "completion": text}) + "\n"
+                              for text in ("no code", "still no code")))
+    args = ["bench", "--policy", f"replay:{replay}", "--problems", str(suite), "--out", str(tmp_path / "run"),
+            "--no-progress"]
+    assert main(args + ["--samples", "2"]) == 0
+    assert main(args + ["--samples", "1", "--resume"]) == 0
+    assert len(read_rows(tmp_path / "run")) == 2
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["samples"] == 1 and "pass@2" not in metrics
+    assert metrics["per_problem"]["01_vector_add"]["samples"] == 1
+    run = load_run(tmp_path / "run")
+    assert [(r.problem, r.sample) for r in run.rows] == [("01_vector_add", 0)] and run.metrics["samples"] == 1
+    assert main(["report", str(tmp_path / "run")]) == 0
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["samples"] == 1
+
+
 def _bench_command(suite, replay, out, samples):
     return [sys.executable, "-m", "kernelgym.cli", "bench", "--policy", f"replay:{replay}", "--problems", str(suite),
             "--samples", str(samples), "--out", str(out), "--workers", "1", "--no-progress", "--timeout", "60"]

@@ -14,7 +14,7 @@ from typing import Sequence, Union
 
 from .plots import PLOTS
 from .results import (RESULTS_FILE, RunMeta, SampleRow, compute_metrics, kernelgym_version, load_meta, read_rows,
-                      write_metrics)
+                      rows_in_run, write_metrics)
 
 MD_FILE = "report.md"
 HTML_FILE = "report.html"
@@ -97,13 +97,14 @@ class LoadedRun:
 
 
 def load_run(run_dir: Path) -> LoadedRun:
-    """Read a run folder and compute its metrics from ``results.jsonl``.
+    """Read a run folder and compute its metrics from the rows of ``results.jsonl`` that belong to the run
+    (:func:`kernelgym.bench.results.rows_in_run`).
 
     Raises:
         kernelgym.bench.results.RunError: The folder is missing, is not a run, or has no graded sample.
     """
     meta = load_meta(run_dir)
-    rows = read_rows(run_dir / RESULTS_FILE)
+    rows = rows_in_run(meta, read_rows(run_dir / RESULTS_FILE))
     return LoadedRun(meta.name or run_dir.name, run_dir, meta, rows, compute_metrics(meta, rows))
 
 

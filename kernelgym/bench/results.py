@@ -190,6 +190,18 @@ def write_meta(run_dir: Path, meta: RunMeta) -> None:
     (run_dir / RUN_FILE).write_text(json.dumps(asdict(meta), indent=2) + "\n")
 
 
+def rows_in_run(meta: RunMeta, rows: list[SampleRow], problems: set[str] | None = None) -> list[SampleRow]:
+    """The rows that belong to the run ``meta`` describes: samples ``0 .. meta.samples-1`` (a run resumed with
+    fewer samples keeps its extra rows in ``results.jsonl`` but does not count them), of ``problems`` if given.
+
+    >>> from types import SimpleNamespace as R
+    >>> [(r.problem, r.sample) for r in rows_in_run(R(samples=1), [R(problem="a", sample=0), R(problem="a", sample=1),
+    ...                                                            R(problem="b", sample=0)], {"a"})]
+    [('a', 0)]
+    """
+    return [row for row in rows if row.sample < meta.samples and (problems is None or row.problem in problems)]
+
+
 def speed_measured(meta: RunMeta, rows: list[SampleRow]) -> bool:
     """Speed counts as measured when the grader ran on a GPU or any record carries a speedup."""
     return meta.device == "cuda" or any(row.record.get("speedup") is not None for row in rows)

@@ -20,7 +20,7 @@ from ..agents.policies import Policy, prompt_for
 from ..grader import reward_of
 from ..problem import Problem, ProblemError, discover, load_problem
 from .results import (RESULTS_FILE, RUN_FILE, ResultsLog, RunError, RunMeta, SampleRow, compute_metrics,
-                      load_meta, write_meta, write_metrics)
+                      load_meta, rows_in_run, write_meta, write_metrics)
 
 
 @dataclass
@@ -119,12 +119,20 @@ class BenchConfig:
     name: str = ""
 
 
+# The run.json fields a resumed run must repeat exactly.
+RESUME_FIELDS = ("policy", "problems", "filters", "grader", "sampling", "device")
+
+
 def prepare_run(config: BenchConfig, meta: RunMeta) -> ResultsLog:
     """Create the run folder, or check that a resumed one matches; return its results log.
 
+    A resumed run may ask for a different number of samples (its metrics count samples ``0 .. samples-1``),
+    but not for other problems, filters, grader settings, sampling or device: its old rows would be mixed with
+    rows graded differently.
+
     Raises:
-        RunError: The folder holds results and ``resume`` is off, or the resumed run was made with another
-            policy or problems folder.
+        RunError: The folder holds results and ``resume`` is off, or the resumed run differs from ``run.json``
+            in one of :data:`RESUME_FIELDS` (the message names it).
     """
     config.out.mkdir(parents=True, exist_ok=True)
     has_results = (config.out / RESULTS_FILE).is_file() and (config.out / RESULTS_FILE).stat().st_size > 0
@@ -133,7 +141,7 @@ def prepare_run(config: BenchConfig, meta: RunMeta) -> ResultsLog:
                        f"another --out")
     if config.resume and (config.out / RUN_FILE).is_file():
         before = load_meta(config.out)
-        for name in ("policy", "problems"):
+        for name in RESUME_FIELDS:
             if getattr(before, name) != getattr(meta, name):
                 raise RunError(f"cannot resume {config.out}: it was run with {name} {getattr(before, name)!r}, "
                                f"not {getattr(meta, name)!r}")
@@ -205,7 +213,7 @@ def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_facto
             _generate_and_grade(problems, missing, config, policy, executor, log, bar)
     finally:
         executor.close()
-    return finish_run(config.out, meta, log.rows)
+    return finish_run(config.out, meta, rows_in_run(meta, log.rows, {p.name for p in problems}))
 
 
 def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, executor, log: ResultsLog,
