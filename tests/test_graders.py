@@ -43,7 +43,8 @@ from kernelgym.graders.templates import render, sample_of
 PURE_MODULES = ["kernelgym.graders", "kernelgym.graders.result", "kernelgym.graders.expression",
                 "kernelgym.graders.classification", "kernelgym.graders.maths", "kernelgym.graders.countdown_game",
                 "kernelgym.graders.strings", "kernelgym.graders.similarity", "kernelgym.graders.templates",
-                "kernelgym.graders.judge", "kernelgym.graders.combine", "kernelgym.graders.spec"]
+                "kernelgym.graders.judge", "kernelgym.graders.combine", "kernelgym.graders.spec",
+                "kernelgym.graders.text"]
 
 
 # --- the package ---------------------------------------------------------------------------------------------
@@ -512,6 +513,18 @@ def test_spec_string_check_over_model_json():
     grader = from_spec(spec)
     assert grader('{"label": "spam"}', {"label": "spam"}) == 1.0
     assert grader('{"label": "spam"', {"label": "spam"}) == 0.0
+
+
+def test_spec_output_json_reads_a_json_fence_as_spec_envs_do():
+    """``{{sample.output_json}}`` means the same in from_spec as in a spec environment: a ```json block counts."""
+    from kernelgym.envs.spec import make_sample
+
+    grader = from_spec({"type": "string_check", "input": "{{sample.output_json.label}}", "reference": "{{item.label}}",
+                        "operation": "eq"})
+    fenced = '```json\n{"label": "spam"}\n```'
+    assert grader(fenced, {"label": "spam"}) == 1.0
+    assert grader(fenced, {"label": "ham"}) == 0.0
+    assert sample_of(fenced)["output_json"] == make_sample(fenced)["output_json"] == {"label": "spam"}
 
 
 def test_spec_text_similarity():

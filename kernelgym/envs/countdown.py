@@ -10,10 +10,10 @@ import random
 from dataclasses import dataclass
 
 from ..graders.countdown_game import CORRECT, VALID_MISS, countdown_details
+from ..graders.text import answer_block
 from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
-from .spec import answer_block
 
 WEIGHTS = {"format": 0.1, "correct": 0.9}
 _BIG_NUMBERS = (25, 50, 75, 100)

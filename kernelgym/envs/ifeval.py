@@ -12,10 +12,10 @@ import random
 import re
 from dataclasses import dataclass, fields
 
+from ..graders.text import output_text, unfenced
 from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
-from .spec import output_text, unfenced
 
 KINDS = ("word_count", "sentence_count", "keywords", "forbidden_words", "json", "bullets", "case", "ending")
 CONFLICTS = {"json": {"bullets", "sentence_count", "ending"}, "bullets": {"json", "sentence_count"},

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..graders.classification import multilabel_f1
+from ..graders.text import answer_block
 from ..problem import split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
-from .spec import answer_block
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE_PATH = DATA / "multilabel_example.jsonl"

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from .expression import BINARY_OPERATORS, SYMBOLS, ExpressionError, parse_expression
 from .result import Grade
+from .text import answer_block
 
 CORRECT = 1.0
 VALID_MISS = 0.1
@@ -45,7 +46,7 @@ def extract_expression(completion: str) -> str:
     >>> extract_expression("100 = 25 * (6 - 2)")
     '25 * (6 - 2)'
     """
-    block = _last_answer_block(completion)
+    block = answer_block(completion)
     text = (completion if block is None else block).strip()
     text = text.replace("×", "*").replace("÷", "/").replace("−", "-")
     if text.count("=") == 1 and "==" not in text:
@@ -55,14 +56,6 @@ def extract_expression(completion: str) -> str:
         if _INTEGER.fullmatch(left):
             return right
     return text
-
-
-def _last_answer_block(text: str) -> str | None:
-    """The content of the last ``<answer>...</answer>`` (any case), found in linear time."""
-    lowered = text.lower()
-    end = lowered.rfind("</answer>")
-    start = lowered.rfind("<answer>", 0, end) if end >= 0 else -1
-    return text[start + len("<answer>"):end] if start >= 0 else None
 
 
 def countdown(expression: str, numbers: list[int], target: int, use_all: bool = False) -> float:

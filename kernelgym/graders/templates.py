@@ -1,7 +1,8 @@
 """OpenAI-style ``{{ ... }}`` templates over a sample (the model's output) and an item (the dataset row).
 
-``{{sample.output_text}}`` is the model's text; ``{{sample.output_json.field}}`` reads the text as JSON (derived
-from ``output_text`` when the sample has no ``output_json``); ``{{item.field}}`` (with dots for nested fields
+``{{sample.output_text}}`` is the model's text; ``{{sample.output_json.field}}`` reads the text as JSON, also from a
+single ```` ```json ```` block (derived from ``output_text`` by :func:`kernelgym.graders.text.output_json` when the
+sample has no ``output_json``); ``{{item.field}}`` (with dots for nested fields
 and digits for list indices) reads the dataset row. Values that are not strings are written as JSON.
 
 A field the model should have produced but did not (malformed JSON, a missing key under ``sample``) renders as
@@ -14,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from .text import output_json
+
 _FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
 _MISSING = object()
 
@@ -23,15 +26,14 @@ def sample_of(output: str | dict) -> dict:
 
     >>> sample_of('{"label": "spam"}')["output_json"]
     {'label': 'spam'}
+    >>> sample_of('```json\\n{"label": "spam"}\\n```')["output_json"]
+    {'label': 'spam'}
     >>> sample_of("not json")["output_json"] is None
     True
     """
     sample = {"output_text": output} if isinstance(output, str) else dict(output)
     if "output_json" not in sample:
-        try:
-            sample["output_json"] = json.loads(str(sample.get("output_text", "")))
-        except (ValueError, RecursionError):
-            sample["output_json"] = None
+        sample["output_json"] = output_json(str(sample.get("output_text", "")))
     return sample
 
 
