@@ -27,9 +27,9 @@ from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source
 
 MAX_SPECS = 64
-# Inputs and reference parameters come from torch's global RNG seeded per run: two threads drawing at once would
-# interleave their draws and build a reference with other weights than the sandbox's ModelNew gets.
-REFERENCE_LOCK = threading.Lock()
+# Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
+# Problem.build_model hold the problem module's lock while they seed and draw, so gradings in other threads cannot
+# interleave their draws; the forward passes run unlocked.
 _AST_LOCK = threading.Lock()  # CPython 3.11's ast is not thread-safe (SystemError under grade_many; gh-106905)
 
 
@@ -153,8 +153,7 @@ class Grader:
             return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),
                                 started)
         phase = time.monotonic()
-        with REFERENCE_LOCK:
-            expected, ablation = self._references(problem)
+        expected, ablation = self._references(problem)
         result.timings["reference_s"] = time.monotonic() - phase
         phase = time.monotonic()
         specs = self._run(problem, answer.source, expected, ablation, result)

@@ -32,7 +32,10 @@ DEFAULT_ATOL = 1e-3
 DEFAULT_RTOL = 1e-3
 SOLUTION_SUFFIX = "_solution"
 
-_module_lock = threading.Lock()
+# Held while module constants are overridden and while torch's global RNG is seeded and drawn from: problems are
+# shared between threads, and two threads drawing at once would interleave their draws (a reference built with
+# other weights or inputs than the sandbox's ModelNew gets). Reentrant: instantiate holds it around _Overrides.
+_module_lock = threading.RLock()
 
 
 class ProblemError(ValueError):
@@ -91,10 +94,12 @@ class Problem:
         return f"level{self.level}/{self.name}" if self.level else self.name
 
     def instantiate(self, case: dict[str, Any], seed: int) -> tuple[list, list]:
-        """Build ``(init_inputs, inputs)`` for one test case and seed, seeding torch as KernelBench does."""
+        """Build ``(init_inputs, inputs)`` for one test case and seed, seeding torch as KernelBench does.
+
+        Thread-safe: the constant overrides, the seeding and both draws happen under one lock."""
         import torch
 
-        with self._constants(case):
+        with _module_lock, self._constants(case):
             torch.manual_seed(seed)
             init_inputs = list(self.module.get_init_inputs())
             torch.manual_seed(seed)
@@ -102,18 +107,22 @@ class Problem:
         return init_inputs, inputs
 
     def build_model(self, init_inputs: list, seed: int):
-        """Construct the reference ``Model`` with the seed used for ``ModelNew``."""
+        """Construct the reference ``Model`` with the seed used for ``ModelNew``.
+
+        Thread-safe: the seeding and the construction (which draws the parameters) happen under one lock; the
+        forward pass needs none."""
         import torch
 
-        torch.manual_seed(seed)
-        return self.module.Model(*init_inputs)
+        with _module_lock:
+            torch.manual_seed(seed)
+            return self.module.Model(*init_inputs)
 
     def _constants(self, case: dict[str, Any]):
         return _Overrides(self.module, case)
 
 
 class _Overrides:
-    """Temporarily set module constants (under a lock: modules are shared between threads)."""
+    """Temporarily set module constants (under the reentrant module lock: modules are shared between threads)."""
 
     def __init__(self, module: ModuleType, case: dict[str, Any]):
         self.module, self.case, self.saved = module, case, {}
@@ -223,14 +232,28 @@ def level_of(path: Path) -> int | None:
 SPLITS = ("train", "validation", "test")
 
 
-def split_of(key: str) -> str:
-    """Stable split for a problem key: the first 8 hex digits of its SHA-256, bucketed 70/15/15.
+def split_of(key: str, validation: float = 0.15, test: float = 0.15) -> str:
+    """Stable split for a key (a problem key, a row id): the first 8 hex digits of its SHA-256, bucketed.
+
+    The bucket is the hash modulo 100 (the percent), refined by the next four decimal digits of the hash, so the
+    default 70/15/15 (and any whole-percent fractions) reads the percent alone, and other fractions resolve to
+    1e-6.
+
+    Args:
+        key: What the split is a stable function of.
+        validation: The share of keys in ``validation``.
+        test: The share of keys in ``test`` (the rest are ``train``).
 
     >>> split_of("level1/03_softmax") in SPLITS
     True
+    >>> split_of("row-00001", 0.0, 0.0)
+    'train'
     """
-    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
-    return "train" if bucket < 70 else ("validation" if bucket < 85 else "test")
+    digest = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
+    bucket = (digest % 100) * 10_000 + digest // 100 % 10_000  # in [0, 1_000_000)
+    if bucket < round((1 - validation - test) * 1_000_000):
+        return "train"
+    return "validation" if bucket < round((1 - test) * 1_000_000) else "test"
 
 
 def is_problem_file(path: Path) -> bool:

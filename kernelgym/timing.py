@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import math
 import secrets
+import threading
 
 from .compare import compare_outputs, decode
 from .result import KernelResult
 from .sandbox.child import Job, Run
 from .sandbox.timing import cuda_event_times, make_l2_flush, median_ms
+
+_REFERENCE_TIMING_LOCK = threading.Lock()
 
 
 def reference_ms(problem, run: Run, repeats: int, recheck: Run | None = None) -> tuple[float, list, list]:
@@ -24,8 +27,7 @@ def reference_ms(problem, run: Run, repeats: int, recheck: Run | None = None) ->
     on the re-check inputs."""
     import torch
 
-    torch.manual_seed(run.seed)
-    model = problem.module.Model(*run.init_inputs).to("cuda")
+    model = problem.build_model(run.init_inputs, run.seed).to("cuda")
     inputs = [x.to("cuda") if isinstance(x, torch.Tensor) else x for x in run.inputs]
     outputs = []
 
@@ -47,19 +49,19 @@ def _host(out) -> list:
 
 def time_problem(grader, problem, source: str, result: KernelResult) -> None:
     """Set ``result.speedup`` (geometric mean over timing cases) and re-check the timed outputs."""
-    from .grader import REFERENCE_LOCK, problem_directories
+    from .grader import problem_directories
 
     runs, rechecks, references = [], [], []
     for index, case in enumerate(problem.timing_cases):
-        with REFERENCE_LOCK:  # torch's global RNG, and one reference on the GPU at a time
-            seed = secrets.randbits(31)
-            init_inputs, inputs = problem.instantiate(case, seed)
-            run = Run(label=f"timing case {index}", init_inputs=init_inputs, inputs=inputs, seed=seed)
-            recheck_seed = secrets.randbits(31)
-            recheck = Run(label=f"re-check of timing case {index}", init_inputs=init_inputs,
-                          inputs=problem.instantiate(case, recheck_seed)[1], seed=recheck_seed)
-            runs.append(run)
-            rechecks.append(recheck)
+        seed = secrets.randbits(31)
+        init_inputs, inputs = problem.instantiate(case, seed)  # seeding and drawing are locked in Problem
+        run = Run(label=f"timing case {index}", init_inputs=init_inputs, inputs=inputs, seed=seed)
+        recheck_seed = secrets.randbits(31)
+        recheck = Run(label=f"re-check of timing case {index}", init_inputs=init_inputs,
+                      inputs=problem.instantiate(case, recheck_seed)[1], seed=recheck_seed)
+        runs.append(run)
+        rechecks.append(recheck)
+        with _REFERENCE_TIMING_LOCK:  # one reference timed on the GPU at a time
             references.append(reference_ms(problem, run, grader.config.timing_repeats, recheck))
     job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=grader.config.limits,
               device="cuda", timing_runs=runs, timing_rechecks=rechecks, timing_repeats=grader.config.timing_repeats,

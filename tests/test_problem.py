@@ -100,3 +100,79 @@ def test_overrides_scale_a_kernelbench_file_down_and_skip_unknown_names(tmp_path
     assert problem.test_cases == [{"batch_size": 2, "dim": 5}]
     _, inputs = problem.instantiate(problem.test_cases[0], seed=0)
     assert inputs[0].shape == (2, 5)
+
+
+RACY_DRAWS = textwrap.dedent('''
+    import time
+
+    import torch
+    import torch.nn as nn
+
+    N = 8
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList()
+            for _ in range(8):
+                time.sleep(0)  # hand the GIL over between draws, so that an unlocked caller would interleave
+                self.layers.append(nn.Linear(N, N))
+
+        def forward(self, x):
+            return self.layers[0](x)
+
+    def _draw():
+        parts = []
+        for _ in range(8):
+            time.sleep(0)
+            parts.append(torch.randn(N))
+        return torch.stack(parts)
+
+    def get_inputs():
+        return [_draw()]
+
+    def get_init_inputs():
+        return []
+
+    TEST_CASES = [{"N": 8}]
+''')
+
+
+def test_instantiate_and_build_model_are_thread_safe(tmp_path):
+    """Threads seeding and drawing at once get exactly what each seed gives alone (one lock across overrides,
+    seeding and draws; reentrant, since the constant overrides take the same lock)."""
+    import threading
+
+    import torch
+
+    path = tmp_path / "racy.py"
+    path.write_text(RACY_DRAWS)
+    problem = load_problem(path)
+    case = problem.test_cases[0]
+
+    def draw(seed):
+        init_inputs, inputs = problem.instantiate(case, seed)
+        model = problem.build_model(init_inputs, seed)
+        return inputs[0], [p.detach().clone() for p in model.parameters()]
+
+    seeds = list(range(1, 25))
+    expected = {seed: draw(seed) for seed in seeds}
+    got, errors = {}, []
+
+    def worker(chunk):
+        try:
+            for seed in chunk:
+                got[seed] = draw(seed)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(seeds[i::6],)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and not any(t.is_alive() for t in threads)
+    for seed in seeds:
+        inputs, params = got[seed]
+        assert torch.equal(inputs, expected[seed][0]), seed
+        assert all(torch.equal(a, b) for a, b in zip(params, expected[seed][1])), seed
