@@ -155,6 +155,7 @@ class RayExecutor:
             self._free.put(slot)
         self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="kernelgym-ray")
         self._lock = threading.Lock()
+        self._specs: dict[tuple[str, str], ProblemSpec] = {}
         self.replaced = 0  # actors replaced after dying
 
     @property
@@ -165,12 +166,19 @@ class RayExecutor:
 
     def grade_many(self, items: list[tuple[Problem, str]], allow_plain_source: bool = False) -> list[KernelResult]:
         """Grade ``(problem, completion)`` pairs on the cluster; results in input order."""
-        specs: dict[int, ProblemSpec] = {}
-        for problem, _ in items:
-            specs.setdefault(id(problem), ProblemSpec.of(problem))
-        futures = [self._threads.submit(self._grade_one, specs[id(problem)], completion, allow_plain_source)
+        futures = [self._threads.submit(self._grade_one, self.spec_of(problem), completion, allow_plain_source)
                    for problem, completion in items]
         return [future.result() for future in futures]
+
+    def spec_of(self, problem: Problem) -> ProblemSpec:
+        """The :class:`ProblemSpec` of a problem, built once per problem (key and file) for all calls, since the
+        bench grades one sample per call."""
+        cache_key = (problem.key, str(problem.path))
+        with self._lock:
+            spec = self._specs.get(cache_key)
+            if spec is None:
+                spec = self._specs[cache_key] = ProblemSpec.of(problem)
+            return spec
 
     def _grade_one(self, spec: ProblemSpec, completion: str, allow_plain_source: bool) -> KernelResult:
         from ray.exceptions import RayActorError, WorkerCrashedError

@@ -56,3 +56,22 @@ def test_problem_spec_loads_on_a_node_without_the_suite(tmp_path):
     loaded = elsewhere.load(tmp_path / "scratch")
     assert loaded.path != problem.path and loaded.key == problem.key == "level1/02_relu"
     assert loaded.test_cases == problem.test_cases and all(case["DIM"] == 7 for case in loaded.test_cases)
+
+
+def test_the_executor_builds_each_problem_spec_once_across_calls(monkeypatch):
+    """The bench grades one sample per grade_many call: specs are cached by problem, not rebuilt per call."""
+    import threading
+
+    from kernelgym.ray_executor import RayExecutor
+
+    built = []
+    original = ProblemSpec.of.__func__
+    monkeypatch.setattr(ProblemSpec, "of", classmethod(lambda cls, p: built.append(p.key) or original(cls, p)))
+    executor = object.__new__(RayExecutor)  # no cluster needed for the cache
+    executor._lock, executor._specs = threading.Lock(), {}
+    relu = load_problem(PROBLEMS / "level1" / "02_relu.py")
+    again = load_problem(PROBLEMS / "level1" / "02_relu.py")  # another object, the same problem
+    add = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    assert executor.spec_of(relu) is executor.spec_of(again) is executor.spec_of(relu)
+    assert executor.spec_of(add).path == str(add.path)
+    assert built == ["level1/02_relu", "level1/01_vector_add"]
