@@ -6,7 +6,9 @@ Indel distance is 8 of 16), weights and formulas as written.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 
 import pytest
 import yaml
@@ -14,6 +16,7 @@ import yaml
 import kernelgym
 from kernelgym.envs.checker import check_env
 from kernelgym.envs.spec import EXAMPLE_SPEC, SpecError, make_from_spec
+from kernelgym.problem import split_of
 
 ROWS = [{"id": f"r{i}", "text": f"review {i}", "label": "positive" if i % 2 else "negative"} for i in range(12)]
 EXACT = {"type": "string_check", "input": "{{ sample.output_json.label }}", "reference": "{{ item.label }}",
@@ -209,6 +212,17 @@ def test_split_fractions(tmp_path):
     env = kernelgym.make(str(write(tmp_path, {**BASE, "split": {"validation": 0.5, "test": 0.0}}, rows)))
     assert 140 < len(env.tasks("validation")) < 260 and not env.tasks("test")
     assert env.tasks()[0].task_id == "row-00001"
+    assert all(t.split == split_of(t.task_id, 0.5, 0.0) for t in env.tasks())
+
+
+def test_split_of_defaults_are_the_percent_buckets_and_fractions_are_finer():
+    """The spec's fractions and the problems' 70/15/15 are one scheme: whole percents read the hash mod 100."""
+    keys = [f"key-{i}" for i in range(5000)]
+    for key in keys:
+        percent = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
+        assert split_of(key) == ("train" if percent < 70 else "validation" if percent < 85 else "test")
+    shares = Counter(split_of(key, 0.125, 0.0375) for key in keys)
+    assert abs(shares["validation"] / len(keys) - 0.125) < 0.02 and abs(shares["test"] / len(keys) - 0.0375) < 0.01
 
 
 def test_trl_reward_functions_on_the_dataset(tmp_path):

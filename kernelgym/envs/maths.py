@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..graders.maths import CORRECT, WRONG_NUMBER, math_answer_details
-from ..problem import split_of
+from ..problem import SPLITS, split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
 
 WEIGHTS = {"format": 0.1, "correct": 0.9}
-SPLITS = ("train", "validation", "test")
 
 _NAMES = ("Ava", "Ben", "Chen", "Dara", "Eli", "Farah", "Gus", "Hana", "Ivan", "Jia", "Kofi", "Lena", "Mateo",
           "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tova")

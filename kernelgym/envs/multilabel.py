@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..graders.classification import multilabel_f1
 from ..graders.text import answer_block
-from ..problem import split_of
+from ..problem import SPLITS, split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
 
@@ -201,7 +201,7 @@ class MultiLabelEnv(TextEnv):
         size = self.size if self.size is not None else len(examples)
         rng = random.Random(f"multilabel/{self.seed}")
         tasks = []
-        for split in ("train", "validation", "test"):
+        for split in SPLITS:
             group = [e for e in examples if splits[e.row_id] == split]
             if not group:
                 continue

@@ -50,7 +50,6 @@ template that names a field a row lacks, weights or a formula that name an unkno
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -59,12 +58,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..graders.text import output_json, output_text
+from ..problem import SPLITS, split_of
 from .core import Graded, Task, TextEnv, weighted
 
 EXAMPLE_SPEC = Path(__file__).resolve().parent.parent / "data" / "examples" / "sentiment" / "spec.yaml"
 FIELDS = ("id", "description", "data", "prompt", "system", "messages", "graders", "grader", "weights", "formula",
           "calculate_output", "pass_threshold", "reference_answer", "split", "id_field", "strip_thinking")
-SPLITS = ("train", "validation", "test")
 EXTRA_TYPES = ("math_answer", "multilabel_f1", "countdown")
 _TEMPLATE_FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
 _MISSING = object()
@@ -78,7 +77,11 @@ class SpecError(ValueError):
 
 # --- what the graders see -----------------------------------------------------------------------------------
 def make_sample(completion: str, strip_thinking: bool = True) -> dict:
-    """The ``sample`` of the graders: ``{"output_text", "output_json"}``."""
+    """The ``sample`` of the graders: ``{"output_text", "output_json"}``.
+
+    >>> make_sample('<think>hmm</think>```json\\n{"label": "spam"}\\n```')
+    {'output_text': '```json\\n{"label": "spam"}\\n```', 'output_json': {'label': 'spam'}}
+    """
     text = output_text(completion, strip_thinking)
     return {"output_text": text, "output_json": output_json(text)}
 
@@ -397,7 +400,7 @@ def _rows(path: Path, raw: dict, error) -> list[tuple[str, str, dict]]:
                 raise error(where, f"{file.name} line {number}: task id {task_id!r} is used twice "
                                    f"(first at {seen[task_id]})")
             seen[task_id] = f"{file.name} line {number}"
-            rows.append((task_id, split or split_by_fraction(task_id, validation, test), item))
+            rows.append((task_id, split or split_of(task_id, validation, test), item))
     if not rows:
         raise error("data", "the data holds no rows")
     return rows
@@ -433,16 +436,6 @@ def _split_fractions(raw: dict, error) -> tuple[float, float] | None:
     if sum(values) >= 1:
         raise error("split", "validation and test together must leave some rows for train")
     return values[0], values[1]
-
-
-def split_by_fraction(key: str, validation: float, test: float) -> str:
-    """A stable split for a row id: the first 8 hex digits of its SHA-256 as a fraction in [0, 1), bucketed.
-
-    >>> split_by_fraction("row-00001", 0.0, 0.0)
-    'train'
-    """
-    bucket = (int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 10_000) / 10_000
-    return "train" if bucket < 1 - validation - test else ("validation" if bucket < 1 - test else "test")
 
 
 def _template_fields(value: Any) -> set[str]:
