@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..graders.templates import FIELD, MISSING, lookup
 from ..graders.text import output_json, output_text
 from ..problem import SPLITS, split_of
 from .core import Graded, Task, TextEnv, weighted
@@ -65,8 +66,6 @@ EXAMPLE_SPEC = Path(__file__).resolve().parent.parent / "data" / "examples" / "s
 FIELDS = ("id", "description", "data", "prompt", "system", "messages", "graders", "grader", "weights", "formula",
           "calculate_output", "pass_threshold", "reference_answer", "split", "id_field", "strip_thinking")
 EXTRA_TYPES = ("math_answer", "multilabel_f1", "countdown")
-_TEMPLATE_FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
-_MISSING = object()
 
 Grader = Callable[[dict, dict], float]
 
@@ -441,23 +440,12 @@ def _split_fractions(raw: dict, error) -> tuple[float, float] | None:
 def _template_fields(value: Any) -> set[str]:
     """Every ``{{ path }}`` in a config's strings (a python grader's source is code, not a template)."""
     if isinstance(value, str):
-        return set(_TEMPLATE_FIELD.findall(value))
+        return set(FIELD.findall(value))
     if isinstance(value, dict):
         return set().union(*(_template_fields(v) for k, v in value.items() if k != "source"))
     if isinstance(value, list):
         return set().union(*(_template_fields(v) for v in value))
     return set()
-
-
-def _lookup(value: Any, parts: list[str]) -> Any:
-    for part in parts:
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return _MISSING
-    return value
 
 
 def _check_item_fields(graders: dict[str, Any], rows: list[tuple[str, str, dict]], error) -> None:
@@ -468,7 +456,7 @@ def _check_item_fields(graders: dict[str, Any], rows: list[tuple[str, str, dict]
             if parts[0] != "item":
                 continue
             for task_id, _, item in rows:
-                if _lookup(item, parts[1:]) is _MISSING:
+                if lookup(item, parts[1:]) is MISSING:
                     raise error(f"graders.{gname}", f"{{{{ {path} }}}} is not in row {task_id!r} (its fields: "
                                                     f"{', '.join(item)})")
 
@@ -502,7 +490,7 @@ def _render_rows(raw: dict, rows: list[tuple[str, str, dict]], error) -> list[Sp
     checked = [(where, text) for where, _, text in templates or []] + \
         ([("reference_answer", reference)] if reference is not None else [])
     for where, text in checked:
-        for path in _TEMPLATE_FIELD.findall(text):
+        for path in FIELD.findall(text):
             if path.split(".")[0] != "item":
                 raise error(where, f"{{{{ {path} }}}}: prompts and reference answers read the row, as "
                                    f"{{{{ item.FIELD }}}}")

@@ -17,8 +17,8 @@ from typing import Any
 
 from .text import output_json
 
-_FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
-_MISSING = object()
+FIELD = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
+MISSING = object()  # what lookup returns for a path that is not there
 
 
 def sample_of(output: str | dict) -> dict:
@@ -48,22 +48,27 @@ def render(template: str, context: dict[str, Any]) -> str:
     """
     def fill(match: re.Match) -> str:
         path = match.group(1)
-        value = _lookup(context, path.split("."))
-        if value is _MISSING:
+        value = lookup(context, path.split("."))
+        if value is MISSING:
             if path.split(".")[0] == "sample":
                 return ""
             raise KeyError(f"template field {{{{{path}}}}} is not in the item or the grader's context")
         return value if isinstance(value, str) else json.dumps(value)
 
-    return _FIELD.sub(fill, template)
+    return FIELD.sub(fill, template)
 
 
-def _lookup(value: Any, parts: list[str]) -> Any:
+def lookup(value: Any, parts: list[str]) -> Any:
+    """The value at a template path (dict keys, list indices), or :data:`MISSING`.
+
+    >>> lookup({"a": [1, {"b": 2}]}, ["a", "1", "b"]), lookup({"a": 1}, ["b"]) is MISSING
+    (2, True)
+    """
     for part in parts:
         if isinstance(value, dict) and part in value:
             value = value[part]
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
             value = value[int(part)]
         else:
-            return _MISSING
+            return MISSING
     return value
