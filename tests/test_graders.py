@@ -699,6 +699,17 @@ def test_judge_from_openai_spec(judge_server):
     assert judge_server.requests[-1]["body"]["messages"][1]["content"] == "Ref: Paris Ans: Lyon"
 
 
+def test_judge_from_openai_spec_keeps_the_default_temperature(judge_server):
+    """A score_model config without sampling_params is sampled greedily (ScoreModelConfig's temperature 0)."""
+    judge_server.reply = "0.5"
+    grader = from_spec({"type": "score_model", "name": "judge", "model": "judge", "base_url": judge_server.base_url,
+                        "input": [{"role": "user", "content": "{{sample.output_text}}"}]})
+    assert grader("x", {}) == pytest.approx(0.5)  # range defaults to [0, 1], as OpenAI's
+    assert judge_server.requests[-1]["body"]["temperature"] == 0.0
+    with pytest.raises(ValueError, match="sampling_params"):
+        from_spec({"type": "score_model", "model": "judge", "input": "x", "sampling_params": [1]})
+
+
 def test_judge_config_rejects_an_empty_range():
     with pytest.raises(ValueError):
         ScoreModelConfig(model="m", score_range=(5, 5))

@@ -8,8 +8,10 @@ item (the dataset row). Supported ``type`` values and fields:
 - ``text_similarity``: ``input``, ``reference``, ``evaluation_metric`` (see
   :data:`kernelgym.graders.similarity.METRICS`); ``pass_threshold`` is accepted and does not change the score;
 - ``python``: ``source`` defining ``grade(sample, item)`` (``image_tag`` is accepted and ignored);
-- ``score_model``: ``input`` (OpenAI-style messages), ``model``, ``range``, ``sampling_params``, plus two fields
-  OpenAI does not need: ``base_url`` of the OpenAI-compatible endpoint and ``api_key_env``;
+- ``score_model``: ``input`` (OpenAI-style messages), ``model``, ``range`` (default ``[0, 1]``, as OpenAI's; a
+  :class:`kernelgym.graders.judge.ScoreModelConfig` built directly defaults to ``(0, 10)``), ``sampling_params``
+  (default: :class:`~kernelgym.graders.judge.ScoreModelConfig`'s, temperature 0), plus two fields OpenAI does not
+  need: ``base_url`` of the OpenAI-compatible endpoint and ``api_key_env``;
 - ``multi``: ``graders`` (name to spec) and ``calculate_output`` (the formula).
 
 Templates use OpenAI's ``{{sample.output_text}}``, ``{{sample.output_json.x}}`` and ``{{item.x}}`` (see
@@ -120,9 +122,13 @@ def _score_model(spec: dict, sandbox) -> Callable:
     if not (isinstance(score_range, list) and len(score_range) == 2):
         raise ValueError(f"range of a score_model grader is [min, max], not {score_range!r}")
     options = {key: spec[key] for key in ("base_url", "api_key_env") if key in spec}
+    if spec.get("sampling_params") is not None:  # else ScoreModelConfig's default (temperature 0) stands
+        if not isinstance(spec["sampling_params"], dict):
+            raise ValueError(f"sampling_params of a score_model grader is a mapping, not "
+                             f"{type(spec['sampling_params']).__name__}")
+        options["sampling_params"] = dict(spec["sampling_params"])
     config = ScoreModelConfig(model=_field(spec, "model"), score_range=(float(score_range[0]), float(score_range[1])),
-                              prompt=messages if isinstance(messages, str) else tuple(messages),
-                              sampling_params=dict(spec.get("sampling_params") or {}), **options)
+                              prompt=messages if isinstance(messages, str) else tuple(messages), **options)
 
     def grade(sample: dict | str, item: dict) -> float:
         context = _context(sample, item)
