@@ -269,6 +269,12 @@ def without(key):
     ({**BASE, "graders": {"exact": EXACT, "fuzzy": {"type": "multilabel_f1", "reference": "{{ item.label }}",
                                                     "metric": "accuracy"}}},
      "graders.fuzzy: unknown metric 'accuracy'"),
+    ({**BASE, "graders": {"exact": EXACT, "fuzzy": {"type": "countdown", "numbers": "{{ item.label }}",
+                                                    "target": "{{ item.label }}"}}},
+     "graders.fuzzy: row 'r0': numbers must render as a JSON list of ints"),
+    ({**BASE, "graders": {"exact": EXACT, "fuzzy": {"type": "countdown", "numbers": "{{ sample.output_text }}",
+                                                    "target": "1"}}},
+     r"graders.fuzzy: numbers: \{\{ sample.output_text \}\}: the numbers and the target read the row"),
 ])
 def test_malformed_spec_names_file_and_field(tmp_path, spec, message):
     path = write(tmp_path, spec)

@@ -215,6 +215,9 @@ def load_spec(path: str | Path, sandbox=None) -> EnvSpec:
 
     rows = _rows(path, raw, error)
     _check_item_fields(graders_raw, rows, error)
+    for gname, grader in graders.items():
+        if isinstance(grader, _CountdownGrader):
+            grader.prepare(rows, lambda message, where=f"graders.{gname}": error(where, message))
     spec = EnvSpec(path=path, env_id=env_id, rows=[], graders=graders, weights=weights, formula=formula,
                    strip_thinking=_bool_field(raw, "strip_thinking", True, error),
                    description=str(raw.get("description", "")), register_id=register_id, _tree=tree)
@@ -344,21 +347,60 @@ def _extra_grader(kind: str, config: dict, error) -> Grader:
             return multilabel_f1(render(template, context), render(config["reference"], context), beta)[metric]
 
         return grade
-    from ..graders.countdown_game import countdown
-
     use_all = config.get("use_all", False)
     if not isinstance(use_all, bool):
         raise error(f"use_all must be true or false, not {use_all!r}")
+    for key in ("numbers", "target"):
+        for path in FIELD.findall(config[key]):
+            if path.split(".")[0] != "item":
+                raise error(f"{key}: {{{{ {path} }}}}: the numbers and the target read the row, as "
+                            f"{{{{ item.FIELD }}}}")
+    return _CountdownGrader(template, config["numbers"], config["target"], use_all)
 
-    def grade(sample: dict, item: dict) -> float:
-        context = {"sample": sample, "item": item}
-        numbers, target = json.loads(render(config["numbers"], context)), json.loads(render(config["target"], context))
+
+class _CountdownGrader:
+    """A ``countdown`` grader: each row's numbers and target are rendered and checked once, by :meth:`prepare`
+    (when the spec is loaded), so a row whose numbers are not a list of ints fails then, not mid-training."""
+
+    def __init__(self, template: str, numbers: str, target: str, use_all: bool):
+        self.template, self.numbers, self.target, self.use_all = template, numbers, target, use_all
+        self._puzzles: dict[int, tuple[dict, list[int], int]] = {}  # id(item) -> (item, numbers, target)
+
+    def puzzle(self, item: dict) -> tuple[list[int], int]:
+        """The row's numbers and target.
+
+        Raises:
+            ValueError: They do not render as a JSON list of ints and a JSON int.
+        """
+        cached = self._puzzles.get(id(item))
+        if cached is not None and cached[0] is item:
+            return cached[1], cached[2]
+        from ..graders.templates import render
+
+        context = {"item": item}
+        try:
+            numbers, target = json.loads(render(self.numbers, context)), json.loads(render(self.target, context))
+        except (ValueError, RecursionError):
+            numbers = target = None
         if not (isinstance(numbers, list) and all(type(n) is int for n in numbers) and type(target) is int):
-            raise ValueError(f"countdown grader: numbers must render as a list of ints and target as an int, "
-                             f"got {numbers!r} and {target!r}")
-        return countdown(render(template, context), numbers, target, use_all)
+            raise ValueError(f"numbers must render as a JSON list of ints and target as a JSON int, got "
+                             f"{render(self.numbers, context)[:100]!r} and {render(self.target, context)[:100]!r}")
+        return numbers, target
 
-    return grade
+    def prepare(self, rows: list[tuple[str, str, dict]], error) -> None:
+        """Render and check every row's puzzle now (``error(message)`` makes the exception to raise)."""
+        for task_id, _, item in rows:
+            try:
+                self._puzzles[id(item)] = (item, *self.puzzle(item))
+            except ValueError as exc:
+                raise error(f"row {task_id!r}: {exc}") from None
+
+    def __call__(self, sample: dict, item: dict) -> float:
+        from ..graders.countdown_game import countdown
+        from ..graders.templates import render
+
+        numbers, target = self.puzzle(item)
+        return countdown(render(self.template, {"sample": sample, "item": item}), numbers, target, self.use_all)
 
 
 def _rows(path: Path, raw: dict, error) -> list[tuple[str, str, dict]]:
