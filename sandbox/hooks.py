@@ -15,7 +15,11 @@
   operands to TF32 (10-bit mantissa) as an NVIDIA GPU does; the interpreter would otherwise multiply in full fp32.
 - Fingerprints: every launch records a hash of the kernel's code and of everything its globals reach, so that the
   compile check can prove it compiles the kernel that ran (and not one swapped in when the answer sees it is not
-  under the interpreter).
+  under the interpreter). The hash and the kernel's signature are computed once per kernel object and reused
+  while every code object and global binding the hash walked is still the same object (rebinding a helper, or
+  swapping a code object, recomputes it).
+- Timing (GPU): while ``timing`` is set, a launch is only counted (no specialization record, no fingerprint), so
+  that the hooks add as little as possible inside the CUDA-event window.
 """
 from __future__ import annotations
 
@@ -72,7 +76,9 @@ class Instrumentation:
         self.tracing = False
         self.poison: int | None = None  # a byte value, or None for torch's own NaN / max-int fill
         self.ranges: list[tuple[int, int]] = []
+        self.timing = False  # set around timed calls: launches are counted, not recorded
         self._seen_specs: set[str] = set()
+        self._kernels: dict[int, _KernelInfo] = {}  # by id(fn); each entry holds fn, so the id is not reused
 
     def reset(self) -> LaunchLog:
         log, self.log = self.log, LaunchLog()
@@ -96,8 +102,12 @@ class Instrumentation:
         def run(fn, *args, grid, warmup, **kwargs):
             if warmup:
                 return original(fn, *args, grid=grid, warmup=warmup, **kwargs)
-            hooks._record(fn, args, kwargs)
-            grid = _user_launch_code(fn, grid, args, kwargs)  # with the trace on, in the ablation too
+            info = hooks.kernel_info(fn)
+            if hooks.timing:
+                hooks.log.launches += 1
+            else:
+                hooks._record(fn, args, kwargs, info)
+            grid = _user_launch_code(fn, grid, args, kwargs, info.signature)  # trace on, in the ablation too
             if hooks.noop:
                 return None
             saved, hooks.ranges = hooks.ranges, _tensor_ranges(args, kwargs)
@@ -111,9 +121,19 @@ class Instrumentation:
 
         cls.run = run
 
-    def _record(self, fn, args, kwargs) -> None:
+    def kernel_info(self, fn) -> "_KernelInfo":
+        """The signature and fingerprint of a launched kernel, computed once per kernel object and recomputed
+        when anything the fingerprint walked has been rebound since."""
+        info = self._kernels.get(id(fn))
+        if info is None or info.fn is not fn or not info.current():
+            info = _KernelInfo.of(fn)
+            self._kernels[id(fn)] = info
+        return info
+
+    def _record(self, fn, args, kwargs, info: "_KernelInfo | None" = None) -> None:
         self.log.launches += 1
-        spec = launch_spec(fn, args, kwargs)
+        info = info or self.kernel_info(fn)
+        spec = launch_spec(fn, args, kwargs, signature=info.signature, fingerprint=info.fingerprint)
         key = repr(sorted(spec.items()))
         if key not in self._seen_specs:
             self._seen_specs.add(key)
@@ -182,22 +202,38 @@ class Instrumentation:
         return OpTrace()
 
 
-def _user_launch_code(fn, grid, args, kwargs):
+class _KernelInfo:
+    """What the hooks derive from one kernel object: its base function's signature and its fingerprint, with the
+    bindings the fingerprint depends on (``deps``: pairs of a getter and the object it returned then)."""
+
+    __slots__ = ("fn", "signature", "fingerprint", "deps")
+
+    def __init__(self, fn, signature, fingerprint: str, deps: list):
+        self.fn, self.signature, self.fingerprint, self.deps = fn, signature, fingerprint, deps
+
+    @classmethod
+    def of(cls, fn) -> "_KernelInfo":
+        deps: list = []
+        fingerprint = kernel_fingerprint(fn, deps)
+        return cls(fn, inspect.signature(_base_function(fn)), fingerprint, deps)
+
+    def current(self) -> bool:
+        """True while every code object and global binding the fingerprint walked is still the same object."""
+        return all(get() is expected for get, expected in self.deps)
+
+
+def _user_launch_code(fn, grid, args, kwargs, signature=None):
     """Run the user code that Triton would call inside the launch (where the op trace is paused and which the
     ablation skips): the pre-run hooks, then the grid callable. Returns the grid as a tuple."""
-    params = _kernel_params(fn)
-    named = {k: v for k, v in kwargs.items() if k in params}
+    signature = signature or inspect.signature(_base_function(fn))
+    named = {k: v for k, v in kwargs.items() if k in signature.parameters}
     for hook in list(getattr(fn, "pre_run_hooks", None) or []):
         hook(*args, **named)
     if not callable(grid):
         return grid
-    bound = inspect.signature(_base_function(fn)).bind_partial(*args, **named)
+    bound = signature.bind_partial(*args, **named)
     bound.apply_defaults()
     return tuple(grid(dict(bound.arguments)))
-
-
-def _kernel_params(fn) -> set[str]:
-    return set(inspect.signature(_base_function(fn)).parameters)
 
 
 def _fill_bytes(tensor, byte: int) -> None:
@@ -245,32 +281,44 @@ def _base_function(fn):
     return base
 
 
-def kernel_fingerprint(fn) -> str:
+def kernel_fingerprint(fn, deps: list | None = None) -> str:
     """A hash of a kernel's code and of what its global names refer to, followed through helper functions.
 
     Identical in every process that imported the same answer the same way; different when the answer defines a
-    different kernel, or binds a helper to something else, depending on how it is run.
+    different kernel, or binds a helper to something else, depending on how it is run. When ``deps`` is given, a
+    ``(getter, object)`` pair is appended to it for every binding the hash read (the base function, each code
+    object, each global name, each constexpr's value): while every getter still returns its object, the hash is
+    the same.
     """
     digest = hashlib.sha256()
-    _fingerprint_function(_base_function(fn), digest, set())
+    base = _base_function(fn)
+    if deps is not None:
+        deps.append((lambda: _base_function(fn), base))
+    _fingerprint_function(base, digest, set(), deps)
     return digest.hexdigest()[:32]
 
 
-def _fingerprint_function(func, digest, seen: set[int]) -> None:
+def _fingerprint_function(func, digest, seen: set[int], deps: list | None = None) -> None:
     if id(func) in seen or not inspect.isfunction(func):
         return
     seen.add(id(func))
     code = func.__code__
+    if deps is not None:
+        deps.append((lambda: func.__code__, code))
     digest.update(_code_text(code))
+    namespace = func.__globals__
     for name in sorted(_global_names(code)):
+        value = namespace.get(name, _MISSING)
+        if deps is not None:
+            deps.append((lambda name=name: namespace.get(name, _MISSING), value))
         digest.update(f"|{name}=".encode())
-        digest.update(_describe_global(func.__globals__.get(name, _MISSING), digest, seen).encode())
+        digest.update(_describe_global(value, digest, seen, deps).encode())
 
 
 _MISSING = object()
 
 
-def _describe_global(value, digest, seen: set[int]) -> str:
+def _describe_global(value, digest, seen: set[int], deps: list | None = None) -> str:
     if value is _MISSING:
         return "builtin-or-missing"
     if isinstance(value, types.ModuleType):
@@ -278,15 +326,19 @@ def _describe_global(value, digest, seen: set[int]) -> str:
     if isinstance(value, (int, float, bool, str, bytes, type(None))):
         return f"value:{value!r}"
     if inspect.isfunction(value):
-        _fingerprint_function(value, digest, seen)
+        _fingerprint_function(value, digest, seen, deps)
         return "python-function"
     base = _base_function(value)
     if base is not value and inspect.isfunction(base):
-        _fingerprint_function(base, digest, seen)
+        if deps is not None:
+            deps.append((lambda: _base_function(value), base))
+        _fingerprint_function(base, digest, seen, deps)
         return "kernel"
     if isinstance(value, type):
         return f"class:{value.__module__}.{value.__qualname__}"
     inner = getattr(value, "value", _MISSING)  # tl.constexpr
+    if deps is not None and inner is not _MISSING:
+        deps.append((lambda: getattr(value, "value", _MISSING), inner))
     if type(value).__name__ == "constexpr" and isinstance(inner, (int, float, bool, str, type(None))):
         return f"constexpr:{inner!r}"
     return f"object:{type(value).__module__}.{type(value).__qualname__}"
@@ -325,14 +377,15 @@ def _tensor_ranges(args, kwargs) -> list[tuple[int, int]]:
     return ranges
 
 
-def launch_spec(fn, args, kwargs) -> dict:
+def launch_spec(fn, args, kwargs, signature=None, fingerprint: str | None = None) -> dict:
     """The specialization of one launch: kernel location plus a Triton signature and constexpr values.
 
     Everything in it is JSON data, so that the grader can hand it to a compile child without trusting objects.
+    ``signature`` and ``fingerprint``, when given, are the kernel's (cached by :class:`Instrumentation`).
     """
     import torch
     base = _base_function(fn)
-    params = list(inspect.signature(base).parameters.values())
+    params = list((signature or inspect.signature(base)).parameters.values())
     bound = dict(zip([p.name for p in params], args))
     bound.update({k: v for k, v in kwargs.items() if k in {p.name for p in params}})
     signature, constexprs, aligned = {}, {}, []
@@ -361,4 +414,5 @@ def launch_spec(fn, args, kwargs) -> dict:
             constexprs[p.name] = repr(value)
     options = {k: kwargs[k] for k in ("num_warps", "num_stages") if isinstance(kwargs.get(k), int)}
     return {"module": base.__module__, "qualname": base.__qualname__, "signature": signature,
-            "constexprs": constexprs, "options": options, "aligned": aligned, "fingerprint": kernel_fingerprint(fn)}
+            "constexprs": constexprs, "options": options, "aligned": aligned,
+            "fingerprint": fingerprint or kernel_fingerprint(fn)}

@@ -65,7 +65,11 @@ def time_candidate(sock, index: int, run, module, hooks, job) -> None:
             with torch.no_grad():
                 outputs[:] = [model(*inputs)]
 
-        times = cuda_event_times(call, job.timing_repeats, make_l2_flush())
+        hooks.timing = True  # count launches only: nothing but the launch inside the timed window
+        try:
+            times = cuda_event_times(call, job.timing_repeats, make_l2_flush())
+        finally:
+            hooks.timing = False
     except BaseException as exc:
         protocol.send(sock, {"type": "timing", "index": index, "error": f"{type(exc).__name__}: {exc}"[-1000:]})
         return
