@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from .compare import Malformed, compare_outputs, decode
@@ -215,26 +216,26 @@ class Grader:
         ops: dict[str, int] = {}
         errors: list[str] = []
         efficiencies: list[float] = []
-        for header, buffers in _in_order(self._session(mode, job, result), result):
-            kind = header.get("type")
-            if kind == "error":
-                result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
-            elif kind in ("run", "ablation"):
-                index = header.get("index")
-                if kind == "run" and not index < len(expected):
-                    result.fail("crash", "the answer's process broke the grading protocol (bad run index)")
-                    break
+        order = [("run", index) for index in range(len(expected))] + [("ablation", 0)]
+        with closing(_in_order(self._session(mode, job, result), result, order)) as messages:
+            for header, buffers in messages:
+                kind = header.get("type")
+                if kind == "error":
+                    result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
+                    continue
+                index = header["index"]
                 target = expected[index] if kind == "run" else ablation
                 launches = header.get("launches")
                 if kind == "run" and isinstance(launches, int) and launches >= 0:
                     result.launches += launches
-                for op, count in (header.get("ops") or {}).items():
+                for op in _of_type(header.get("ops"), dict):
                     ops[str(op)[:80]] = ops.get(str(op)[:80], 0) + 1
-                specs.extend(s for s in header.get("specs") or [] if isinstance(s, dict))
+                specs.extend(s for s in _of_type(header.get("specs"), list) if isinstance(s, dict))
                 moved = _int(header.get("bytes_loaded")) + _int(header.get("bytes_stored"))
                 if kind == "run" and moved and "error" not in header:
                     efficiencies.append(min(1.0, target.min_bytes / moved))
-                self._judge_run(kind, header, buffers, target, problem, result, errors)
+                if not self._judge_run(kind, header, buffers, target, problem, result, errors):
+                    break  # a protocol violation ends the session (closing it kills the child)
         if result.launches == 0 and result.tests_total and not result.failure in ("runtime", "timeout", "crash"):
             result.flag("no_triton_launch")
         for op in sorted(ops):
@@ -245,19 +246,19 @@ class Grader:
             result.traffic_efficiency = round(sum(efficiencies) / len(efficiencies), 4)
         return specs[:MAX_SPECS]
 
-    def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors) -> None:
+    def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors) -> bool:
+        """Judge one run or the ablation; False when the message broke the protocol (the session must end)."""
         if "error" in header:
             if kind == "run":
                 failure = "out_of_bounds" if header.get("out_of_bounds") else "runtime"
                 result.fail(failure, f"{target.label}: the answer raised\n{header['error']}")
-            return
+            return True
         try:
-            outputs = [decode(m, b) for m, b in zip(header.get("outputs", []), buffers)]
-            rest = buffers[len(outputs):]
-            inputs_after = [decode(m, b) for m, b in zip(header.get("inputs_after", []), rest)]
-        except (Malformed, TypeError):
+            outputs = decode_all(header.get("outputs", []), buffers)
+            inputs_after = decode_all(header.get("inputs_after", []), buffers[len(outputs):])
+        except Malformed:
             result.fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
-            return
+            return False
         if header.get("not_plain"):
             result.flag("output_not_plain_tensor")
         if header.get("aliases_input"):
@@ -268,13 +269,14 @@ class Grader:
         if kind == "ablation":
             if comparison.ok:
                 result.flag("noop_still_correct")
-            return
+            return True
         if comparison.max_abs_error is not None:
             result.max_abs_error = max(result.max_abs_error or 0.0, comparison.max_abs_error)
         if comparison.ok:
             result.tests_passed += 1
         else:
             errors.append(f"{target.label}: {comparison.message}")
+        return True
 
     def _session(self, mode: str, job: Job, result: KernelResult):
         """Fork a child, send the job, yield its messages until ``done``; enforce the deadline; clean up."""
@@ -368,26 +370,39 @@ def problem_directories(problem: Problem) -> list[str]:
     return hidden
 
 
-def _in_order(messages, result: KernelResult):
-    """Pass on a run session's messages while they keep the protocol: an import error before any run, or each
-    run index once and in order, then the ablation once. Anything else (a forged or repeated result) ends the
-    session as a protocol violation."""
-    next_index, ablation_seen = 0, False
-    for header, buffers in messages:
-        kind, index = header.get("type"), header.get("index")
-        if kind == "run":
-            ok = type(index) is int and index == next_index and not ablation_seen
-            next_index += 1
-        elif kind == "ablation":
-            ok, ablation_seen = index == 0 and not ablation_seen, True
-        else:
-            ok = kind == "error" and next_index == 0 and not ablation_seen
-        if not ok:
-            messages.close()
-            result.fail("crash", f"the answer's process broke the grading protocol (an unexpected {kind!r} "
-                                 f"message: a result arrived twice, out of order, or was forged)")
-            return
-        yield header, buffers
+def _in_order(messages, result: KernelResult, order: list[tuple[str, int]]):
+    """Pass on a session's messages while they keep the protocol: an import ``error`` as the only message, or the
+    ``(type, index)`` results of ``order`` (e.g. each run index once and in order, then the ablation once), each
+    exactly once and in that order, possibly stopping early. Anything else (a forged, repeated, out-of-order or
+    out-of-range result, or anything after an import error) ends the session as a protocol violation. The
+    session is closed (its child killed) whenever this generator stops."""
+    position, errored = 0, False
+    try:
+        for header, buffers in messages:
+            kind, index = header.get("type"), header.get("index")
+            if kind == "error":
+                ok = position == 0 and not errored
+                errored = True
+            else:
+                ok = (not errored and position < len(order) and type(index) is int
+                      and (kind, index) == order[position])
+                position += 1
+            if not ok:
+                result.fail("crash", f"the answer's process broke the grading protocol (an unexpected {kind!r} "
+                                     f"message: a result arrived twice, out of order, or was forged)")
+                return
+            yield header, buffers
+    finally:
+        close = getattr(messages, "close", None)
+        if close is not None:
+            close()
+
+
+def decode_all(metas, buffers: list) -> list:
+    """Decode tensors from a child's metadata list and raw buffers; :class:`Malformed` for anything ill-formed."""
+    if not isinstance(metas, list) or not all(isinstance(m, dict) for m in metas) or len(metas) > len(buffers):
+        raise Malformed("tensor metadata is not a list of dicts, one per buffer")
+    return [decode(m, b) for m, b in zip(metas, buffers)]
 
 
 def _inputs_changed(before: list, after: list) -> bool:
@@ -438,6 +453,11 @@ class CompileCache:
             self._items[self._key(source, spec, target)] = outcome
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
+
+
+def _of_type(value, kind: type):
+    """``value`` when it is a ``kind`` (a child's header is not trusted), else an empty one."""
+    return value if isinstance(value, kind) else kind()
 
 
 def _int(value) -> int:

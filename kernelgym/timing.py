@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 import secrets
 import threading
+from contextlib import closing
 
-from .compare import compare_outputs, decode
+from .compare import Malformed, compare_outputs
 from .result import KernelResult
 from .sandbox.child import Job, Run
 from .sandbox.timing import cuda_event_times, make_l2_flush, median_ms
@@ -49,7 +50,7 @@ def _host(out) -> list:
 
 def time_problem(grader, problem, source: str, result: KernelResult) -> None:
     """Set ``result.speedup`` (geometric mean over timing cases) and re-check the timed outputs."""
-    from .grader import problem_directories
+    from .grader import _in_order, decode_all, problem_directories
 
     runs, rechecks, references = [], [], []
     for index, case in enumerate(problem.timing_cases):
@@ -66,27 +67,39 @@ def time_problem(grader, problem, source: str, result: KernelResult) -> None:
     job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=grader.config.limits,
               device="cuda", timing_runs=runs, timing_rechecks=rechecks, timing_repeats=grader.config.timing_repeats,
               hidden=problem_directories(problem))
-    ratios, rechecked = [], set()
-    for header, buffers in grader._session("cuda", job, result):
-        kind, index = header.get("type"), header.get("index")
-        if kind not in ("timing", "timing_recheck") or type(index) is not int or not 0 <= index < len(references):
-            continue
-        if "error" in header:
-            return
-        ref_ms, ref_out, ref_recheck = references[index]
-        outputs = [decode(m, b) for m, b in zip(header.get("outputs", []), buffers)]
-        if kind == "timing_recheck":
-            if not compare_outputs(ref_recheck, outputs, problem.atol, problem.rtol).ok:
-                result.flag("recheck_after_timing_failed")
+    order = [(kind, index) for index in range(len(references)) for kind in ("timing", "timing_recheck")]
+    ratios: dict[int, float] = {}
+    rechecked: set[int] = set()
+    with closing(_in_order(grader._session("cuda", job, result), result, order)) as messages:
+        for header, buffers in messages:  # each timing case once, then its re-check, in order
+            kind, index = header.get("type"), header.get("index")
+            if kind == "error":  # importing the answer failed: no speed
                 return
-            rechecked.add(index)
-            continue
-        if not compare_outputs(ref_out, outputs, problem.atol, problem.rtol).ok:
-            result.flag("timed_output_differs")
-            return
-        candidate_ms = float(header.get("median_ms", 0.0))
-        if candidate_ms > 0:
-            ratios.append(ref_ms / candidate_ms)
-    if ratios and len(ratios) == len(references) and len(rechecked) == len(references):
-        result.speedup = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+            if "error" in header:
+                if kind == "timing_recheck":
+                    result.flag("recheck_after_timing_failed")
+                return
+            ref_ms, ref_out, ref_recheck = references[index]
+            try:
+                outputs = decode_all(header.get("outputs", []), buffers)
+            except Malformed:
+                result.fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
+                return
+            if kind == "timing_recheck":
+                if not compare_outputs(ref_recheck, outputs, problem.atol, problem.rtol).ok:
+                    result.flag("recheck_after_timing_failed")
+                    return
+                rechecked.add(index)
+                continue
+            if not compare_outputs(ref_out, outputs, problem.atol, problem.rtol).ok:
+                result.flag("timed_output_differs")
+                return
+            candidate_ms = header.get("median_ms")
+            if not isinstance(candidate_ms, (int, float)) or isinstance(candidate_ms, bool) \
+                    or not 0 < candidate_ms < math.inf:
+                return  # no usable time for this case: no speed at all
+            ratios[index] = ref_ms / candidate_ms
+    every_case = set(range(len(references)))
+    if references and set(ratios) == every_case and rechecked == every_case and not result.failure:
+        result.speedup = math.exp(sum(math.log(r) for r in ratios.values()) / len(ratios))
         result.timings["timing_cases"] = float(len(ratios))
