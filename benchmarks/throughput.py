@@ -96,8 +96,7 @@ def run_pool(paths: list[Path], workers: int, seeds: int, check_compile: bool) -
     problems = [load_problem(p) for p in paths]
     items = [(p, p.solution_path.read_text()) for p in problems]
     with Grader(GraderConfig(seeds=seeds, check_compile=check_compile, workers=workers)) as grader:
-        for mode in ("interpret", "compile") if check_compile else ("interpret",):
-            grader.pool(mode).warm()  # start all `workers` zygotes before timing, as bare starts its workers
+        grader.warm()  # start all `workers` zygotes of every mode before timing, as bare starts its workers
         started = time.perf_counter()
         results = grader.grade_many(items, workers=workers, allow_plain_source=True)
     return time.perf_counter() - started, sum(r.tests_passed == r.tests_total for r in results)

@@ -115,6 +115,24 @@ class Grader:
                 self._zygotes[mode] = ZygotePool(mode, self.config.workers)
             return self._zygotes[mode]
 
+    @property
+    def modes(self) -> list[str]:
+        """The zygote modes this grader's gradings use: ``cuda`` on a GPU; else ``interpret``, plus ``compile``
+        with the compile check."""
+        if self.device != "cpu":
+            return ["cuda"]
+        return ["interpret", "compile"] if self.config.check_compile else ["interpret"]
+
+    def warm(self) -> list[str]:
+        """Start every zygote of every mode this grader uses (``config.workers`` per mode) now, in parallel,
+        rather than on the first gradings; return the modes."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        modes = self.modes
+        with ThreadPoolExecutor(len(modes)) as threads:
+            list(threads.map(lambda mode: self.pool(mode).warm(), modes))
+        return modes
+
     def zygote(self, mode: str) -> Zygote:
         """The first zygote of a mode's pool (for inspection)."""
         return self.pool(mode).first()

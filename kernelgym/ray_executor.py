@@ -91,12 +91,7 @@ class GradingWorker:
         self.grader = Grader(replace(config, workers=1))
         self._problems: dict[str, Problem] = {}
         self._scratch = Path(tempfile.mkdtemp(prefix="kernelgym-problems-"))
-        if self.grader.device != "cpu":
-            self._modes = ["cuda"]
-        else:
-            self._modes = ["interpret", "compile"] if config.check_compile else ["interpret"]
-        with ThreadPoolExecutor(len(self._modes)) as threads:  # start the zygotes now, not on the first grading
-            list(threads.map(lambda mode: self.grader.pool(mode).warm(), self._modes))
+        self._modes = self.grader.warm()  # start the zygotes now, not on the first grading
 
     def grade(self, spec: ProblemSpec, completion: str, allow_plain_source: bool = False) -> KernelResult:
         key = spec.key
@@ -185,16 +180,17 @@ class RayExecutor:
 
         slot = self._free.get()
         try:
-            for attempt in range(self.retries + 1):
+            attempt = 0
+            while True:  # returns, or raises once the retries are spent
                 with self._lock:
                     actor = self._actors[slot]
                 try:
                     return self._ray.get(actor.grade.remote(spec, completion, allow_plain_source))
                 except (RayActorError, WorkerCrashedError):
-                    if attempt == self.retries:
+                    if attempt >= self.retries:
                         raise
+                    attempt += 1
                     self._replace(slot, actor)  # and retry on the new actor of the same slot
-            raise AssertionError("unreachable")
         finally:
             self._free.put(slot)
 

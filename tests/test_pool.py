@@ -77,3 +77,16 @@ def test_environment_and_trl_rewards_grade_through_the_executor(pool_grader):
     shares = correctness(prompts=[row["prompt"]] * 3, completions=texts, task_id=[row["task_id"]] * 3)
     assert shares == pytest.approx([env.weights.correctness, 0.0, 0.0])
     assert router.gradings == 3 and env._grader is None  # graded by the executor's pool, not a shared grader
+
+
+def test_grader_warm_starts_every_zygote_of_the_modes_it_uses():
+    """One place knows the modes (cuda on a GPU; interpret, plus compile with the compile check): warm() starts
+    all ``workers`` zygotes of each, and no other mode."""
+    with Grader(GraderConfig(device="cpu", workers=2, check_compile=True)) as grader:
+        assert grader.warm() == grader.modes == ["interpret", "compile"]
+        assert set(grader._zygotes) == {"interpret", "compile"}
+        for mode in grader.modes:
+            pids = [z.pid for z in grader.pool(mode).zygotes]
+            assert len(pids) == 2 and all(psutil.pid_exists(pid) for pid in pids)
+    assert Grader(GraderConfig(device="cpu", check_compile=False)).modes == ["interpret"]
+    assert Grader(GraderConfig(device="cuda")).modes == ["cuda"]
