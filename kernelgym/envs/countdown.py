@@ -193,11 +193,12 @@ class CountdownEnv(TextEnv):
 
     def grade(self, task: Task, completion: str) -> Graded:
         numbers, target = task.columns["numbers"], task.columns["target"]
-        if answer_block(completion) is None:
+        block = answer_block(completion)
+        if block is None:
             graded = weighted({"format": 0.0, "correct": 0.0}, WEIGHTS)
             graded.feedback = "No <answer>...</answer> block: give your final answer as <answer>EXPRESSION</answer>."
             return graded
-        grade = countdown_details(completion, numbers, target, use_all=self.use_all)
+        grade = countdown_details(block, numbers, target, use_all=self.use_all)  # the block: found once
         graded = weighted({"format": float(grade.score >= VALID_MISS), "correct": float(grade.score == CORRECT)},
                           WEIGHTS)
         graded.solved, graded.record = grade.score == CORRECT, grade
