@@ -272,6 +272,18 @@ def test_math_rewards_follow_reft(completion, expected_reward, math_env):
     assert env.grade(task, completion).reward == pytest.approx(expected_reward)
 
 
+@pytest.mark.parametrize("completion,expected_reward", [
+    ("<think>5 + 7 = 12, so #### 12</think>\nI am not sure.", 0.0),
+    ("<think>maybe 12", 0.0),
+    ("<think>about 11</think>\n#### 12", 1.0),
+    ("<think>surely 12</think>\n#### 13", 0.1),
+])
+def test_math_grades_the_answer_not_the_reasoning(completion, expected_reward, math_env):
+    """A number inside <think>...</think> earns neither format nor correctness credit."""
+    task = Task("t", "What is 5 + 7?", columns={"expected": "12", "solution": "5 + 7 = 12\n#### 12"})
+    assert math_env.grade(task, completion).reward == pytest.approx(expected_reward)
+
+
 def test_math_feedback_never_shows_the_expected_answer(math_env):
     env = math_env
     for task in env.tasks()[:20]:

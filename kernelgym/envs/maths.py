@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..graders.maths import CORRECT, WRONG_NUMBER, math_answer_details
+from ..graders.text import output_text
 from ..problem import SPLITS, split_of
 from ..registry import register
 from .core import Graded, Task, TextEnv, weighted
@@ -262,13 +263,13 @@ class MathEnv(TextEnv):
         return tasks
 
     def grade(self, task: Task, completion: str) -> Graded:
-        grade = math_answer_details(completion, task.columns["expected"])
+        grade = math_answer_details(output_text(completion), task.columns["expected"])
         graded = weighted({"format": float(grade.score >= WRONG_NUMBER), "correct": float(grade.score == CORRECT)},
                           WEIGHTS)
         graded.solved, graded.record = grade.score == CORRECT, grade
         if grade.score == CORRECT:
             graded.feedback = ""
-        elif grade.answer is None or grade.score < WRONG_NUMBER:
+        elif grade.score < WRONG_NUMBER:
             graded.feedback = "No final number found: end with the answer on its own line as #### NUMBER."
         else:
             graded.feedback = f"Your final answer {grade.answer[:100]!r} is not correct."

@@ -52,10 +52,9 @@ def extract_answer(completion: str) -> str | None:
     boxed = _last_boxed(completion)
     if boxed is not None:
         return boxed.strip()
-    for marker in ("####",):
-        at = completion.rfind(marker)
-        if at >= 0:
-            return _first_line(completion[at + len(marker):])
+    at = completion.rfind("####")
+    if at >= 0:
+        return _first_line(completion[at + len("####"):])
     phrases = list(_ANSWER_PHRASE.finditer(completion))
     if phrases:
         rest = _first_line(completion[phrases[-1].end():])
