@@ -6,9 +6,9 @@ when no balancing is asked for). Within an environment, :func:`balanced_rows` dr
 (``task_id``: every problem; ``level``; ``label``) equally often, so a frequent class (many level-1 problems, a
 majority label) cannot earn most of the reward.
 
-**Prompts.** Rows carry the environment's prompt unchanged; where evaluation sends a system message with it
-(``kernelgym bench`` sends :data:`kernelgym.prompts.SYSTEM_PROMPT` with every kernel prompt), the rows carry
-the same one (:func:`system_prompt`), so a training reward and a benchmark score are earned on the same input.
+**Prompts.** Rows carry the environment's prompt as :meth:`kernelgym.envs.core.TextEnv.rows` gives it, with the
+environment's ``system_prompt`` (kernel environments: :data:`kernelgym.prompts.SYSTEM_PROMPT`, what ``kernelgym
+bench`` sends) before it, so a training reward and a benchmark score are earned on the same input.
 
 **Variance.** GRPO learns from differences within a group of completions of one prompt. A prompt whose k
 completions all earn the same reward (all 0: too hard; all 1: already solved) contributes nothing but cost.
@@ -24,9 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
 from ..envs.core import TextEnv
-from ..trl_rewards import mixture
-
-ROW_KEYS = ("prompt", "env_id", "task_id")
+from ..trl_rewards import ROW_KEYS, check_weights, mixture, shares
 
 
 def balanced_rows(env: TextEnv, split: str | None, size: int, key: str, rng: random.Random) -> list[dict]:
@@ -82,47 +80,18 @@ def build_rows(envs: Sequence[TextEnv], weights: Sequence[float], split: str | N
     [2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     """
     if balance_by in (None, "none"):
-        return with_system_prompts(mixture(envs, weights, split=split, size=size, seed=seed), envs)
+        return mixture(envs, weights, split=split, size=size, seed=seed)
     weights = list(weights)
-    if len(weights) != len(envs) or any(w < 0 for w in weights) or not sum(weights):
-        raise ValueError("give one non-negative weight per environment, not all zero")
+    check_weights(weights, len(envs))
     total = size if size is not None else sum(len(env.tasks(split)) for env in envs)
     rng = random.Random(seed)
     rows = []
-    for env, weight in zip(envs, weights):
-        want = round(total * weight / sum(weights))
+    for env, want in zip(envs, shares(weights, total)):
         if want and not env.tasks(split):
             raise ValueError(f"{env.env_id} has no tasks in split {split!r}")
         rows.extend(balanced_rows(env, split, want, balance_by, rng))
     rng.shuffle(rows)
-    return with_system_prompts(rows, envs)
-
-
-def system_prompt(env: TextEnv) -> str | None:
-    """The system message that evaluation sends with ``env``'s prompts: the environment's ``system_prompt``
-    attribute if it has one, else :data:`kernelgym.prompts.SYSTEM_PROMPT` for kernel environments (what the
-    policies of ``kernelgym bench`` send), else none.
-
-    >>> import kernelgym
-    >>> system_prompt(kernelgym.make("kernelgym/repeat-digit-v0")) is None
-    True
-    >>> system_prompt(kernelgym.make("kernelgym/level1-vector-add-v0")).startswith("You are an expert GPU")
-    True
-    """
-    explicit = getattr(env, "system_prompt", None)
-    if explicit is not None:
-        return explicit
-    from ..envs.kernel import KernelEnv
-    from ..prompts import SYSTEM_PROMPT
-
-    return SYSTEM_PROMPT if isinstance(env, KernelEnv) else None
-
-
-def with_system_prompts(rows: list[dict], envs: Sequence[TextEnv]) -> list[dict]:
-    """``rows`` with each environment's :func:`system_prompt` (if any) before the user message."""
-    systems = {env.env_id: system_prompt(env) for env in envs}
-    return [{**row, "prompt": [{"role": "system", "content": systems[row["env_id"]]}, *row["prompt"]]}
-            if systems.get(row["env_id"]) and row["prompt"][0]["role"] != "system" else row for row in rows]
+    return rows
 
 
 @dataclass
@@ -167,7 +136,8 @@ def variance_study(model, tokenizer, envs: Sequence[TextEnv], rows: Sequence[dic
     """Sample ``k`` completions of every distinct prompt in ``rows`` from ``model`` and grade them.
 
     Generation uses ``model.generate`` (the base model, before any adapter), with the sampling settings of the
-    run; grading uses each environment's :meth:`TextEnv.grade_many`, exactly as training does.
+    run; grading uses each environment's :meth:`TextEnv.grade_many` (one call per environment over all its
+    completions), exactly as training does.
 
     Args:
         model: A causal LM (``transformers``).
@@ -202,12 +172,19 @@ def variance_study(model, tokenizer, envs: Sequence[TextEnv], rows: Sequence[dic
                 completions[index].append(tokenizer.decode(ids, skip_special_tokens=True))
     finally:
         model.train(was_training)
+    # One grade_many per environment over all its prompts' completions, so its grader works in parallel.
+    rewards: list[list[float]] = [[] for _ in unique]
+    for env_id, env in by_id.items():
+        jobs_of_env = [(index, env.task(row["task_id"]), text) for index, row in enumerate(unique)
+                       if row["env_id"] == env_id for text in completions[index]]
+        if not jobs_of_env:
+            continue
+        graded = env.grade_many([(task, text) for _, task, text in jobs_of_env])
+        for (index, _, _), verdict in zip(jobs_of_env, graded):
+            rewards[index].append(verdict.reward)
     report = VarianceReport(k=k)
-    for row, texts_of_row in zip(unique, completions):
-        env = by_id[row["env_id"]]
-        task = env.task(row["task_id"])
-        graded = env.grade_many([(task, text) for text in texts_of_row])
-        report.prompts.append(PromptVariance(row["env_id"], row["task_id"], [g.reward for g in graded]))
+    for row, row_rewards in zip(unique, rewards):
+        report.prompts.append(PromptVariance(row["env_id"], row["task_id"], row_rewards))
     return report
 
 

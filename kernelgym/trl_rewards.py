@@ -100,12 +100,46 @@ def reward_funcs(*envs: TextEnv) -> list[RewardFunc]:
     return RewardRouter(list(envs)).reward_funcs()
 
 
+# The columns of a mixture's rows: the router finds everything else from the task.
+ROW_KEYS = ("prompt", "env_id", "task_id")
+
+
+def check_weights(weights: Sequence[float], count: int) -> None:
+    """Raises ValueError unless ``weights`` holds ``count`` non-negative numbers, not all zero."""
+    if len(weights) != count or any(w < 0 for w in weights) or not sum(weights):
+        raise ValueError("give one non-negative weight per environment, not all zero")
+
+
+def shares(weights: Sequence[float], total: int) -> list[int]:
+    """Rows per environment: ``total`` split in proportion to ``weights``, each share rounded, the rounding
+    remainder given to the last environment with a non-zero weight, so the shares sum to ``total``.
+
+    >>> shares([1, 1, 1], 10)
+    [3, 3, 4]
+    >>> shares([1, 0], 5), shares([2, 1], 0)
+    ([5, 0], [0, 0])
+
+    Raises:
+        ValueError: The weights are not one non-negative number per environment, not all zero.
+    """
+    weights = list(weights)
+    check_weights(weights, len(weights))
+    counts = [round(total * w / sum(weights)) for w in weights]
+    last = max(i for i, w in enumerate(weights) if w > 0)
+    counts[last] += total - sum(counts)
+    if counts[last] < 0:  # rounding up earlier shares overshot what the last one can give back
+        counts = [int(total * w / sum(weights)) for w in weights]
+        counts[last] += total - sum(counts)
+    return counts
+
+
 def mixture(envs: Sequence[TextEnv], weights: Sequence[float] | None = None, split: str | None = "train",
             size: int | None = None, seed: int = 0) -> list[dict[str, Any]]:
     """Rows from several environments, shuffled, in proportion to ``weights``.
 
-    Rows keep only ``prompt``, ``env_id`` and ``task_id`` (the router finds everything else from the task), so
-    environments with different columns mix in one table.
+    Rows keep only :data:`ROW_KEYS` (``prompt``, ``env_id`` and ``task_id``; the router finds everything else from
+    the task), so environments with different columns mix in one table. The environments' shares of the rows are
+    :func:`shares` (they sum to ``size``).
 
     Args:
         envs: The environments.
@@ -116,14 +150,12 @@ def mixture(envs: Sequence[TextEnv], weights: Sequence[float] | None = None, spl
         seed: Shuffle seed.
     """
     weights = list(weights) if weights is not None else [1.0] * len(envs)
-    if len(weights) != len(envs) or any(w < 0 for w in weights) or not sum(weights):
-        raise ValueError("give one non-negative weight per environment, not all zero")
-    tables = [[{k: row[k] for k in ("prompt", "env_id", "task_id")} for row in env.rows(split)] for env in envs]
+    check_weights(weights, len(envs))
+    tables = [[{k: row[k] for k in ROW_KEYS} for row in env.rows(split)] for env in envs]
     total = size if size is not None else sum(len(t) for t in tables)
     rng = random.Random(seed)
     rows: list[dict] = []
-    for table, weight in zip(tables, weights):
-        want = round(total * weight / sum(weights))
+    for table, want in zip(tables, shares(weights, total)):
         if want and not table:
             raise ValueError(f"an environment has no rows in split {split!r}")
         while want > 0:

@@ -85,3 +85,30 @@ def test_completion_text_reads_plain_and_conversational():
 def test_dataset_is_a_datasets_table(vector_env):
     table = vector_env.dataset(split=None)
     assert table.column_names[:3] == ["prompt", "env_id", "task_id"] and len(table) == 1
+
+
+def test_kernel_rows_and_mixtures_carry_the_system_prompt_bench_sends(vector_env):
+    """env.rows(), env.dataset() and mixture() give a kernel prompt the messages `kernelgym bench` sends."""
+    import kernelgym
+    from kernelgym.agents.policies import messages, prompt_for
+
+    task = vector_env.tasks()[0]
+    expected = messages(prompt_for(vector_env.problem(task)))
+    assert [r["prompt"] for r in vector_env.rows(split=None)] == [expected]
+    assert vector_env.dataset(split=None)[0]["prompt"] == expected
+    digits = kernelgym.make("kernelgym/repeat-digit-v0")
+    rows = mixture([vector_env, digits], split=None, size=6)
+    assert all(r["prompt"] == expected for r in rows if r["env_id"] == vector_env.env_id)
+    assert all([m["role"] for m in r["prompt"]] == ["user"] for r in rows if r["env_id"] == digits.env_id)
+
+
+def test_shares_sum_to_the_total_and_mixture_gives_exactly_size_rows(vector_env, relu_env):
+    from kernelgym.trl_rewards import shares
+
+    assert shares([1, 1, 1], 10) == [3, 3, 4] and shares([1, 1, 1], 2) == [1, 1, 0]
+    assert shares([1, 1, 0], 3) == [2, 1, 0]
+    assert all(sum(shares(w, n)) == n for w in ([1, 1, 1], [0.5, 0.25, 0.25], [2, 0, 1]) for n in range(20))
+    with pytest.raises(ValueError, match="non-negative weight"):
+        shares([0, 0], 3)
+    assert len(mixture([vector_env, relu_env, vector_env.__class__(
+        problem=PROBLEMS / "level1" / "03_softmax.py", env_id="kernelgym/level1-softmax-v0")], split=None, size=10)) == 10

@@ -69,7 +69,14 @@ def check_rows(env: TextEnv) -> None:
     assert rows, "the environment has no tasks"
     row = rows[0]
     assert row["env_id"] == env.env_id and isinstance(row["task_id"], str)
-    assert row["prompt"][0]["role"] == "user" and row["prompt"][0]["content"]
+    prompt = row["prompt"]
+    assert isinstance(prompt, list) and prompt, "the row's prompt is not a list of messages"
+    assert all(isinstance(m, dict) and m.get("role") in ("system", "user", "assistant")
+               and isinstance(m.get("content"), str) for m in prompt), "a prompt message lacks a role or content"
+    assert all(m["role"] != "system" for m in prompt[1:]), "a system message comes after the first message"
+    assert prompt[-1]["role"] == "user" and prompt[-1]["content"], "the prompt does not end with a user message"
+    if env.system_prompt:
+        assert prompt[0] == {"role": "system", "content": env.system_prompt}, "rows lack the env's system prompt"
 
 
 CHECKS = [check_spaces, check_reset_is_deterministic, check_reference_scores_best, check_empty_answer_scores_zero,

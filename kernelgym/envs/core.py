@@ -130,6 +130,9 @@ class TextEnv(gymnasium.Env):
     metadata = {"render_modes": []}
     env_id: str = ""  # must be set by subclasses
     component_names: tuple[str, ...] = ()  # must be set by subclasses
+    # The system message that evaluation sends before each prompt (None: none); rows() carry it too, so a
+    # training reward and a benchmark score are earned on the same input.
+    system_prompt: str | None = None
 
     def __init__(self, max_turns: int = 1, split: str | None = None):
         if max_turns < 1:
@@ -182,10 +185,12 @@ class TextEnv(gymnasium.Env):
         raise KeyError(f"{self.env_id} has no task {task_id!r}")
 
     def rows(self, split: str | None = "train") -> list[dict[str, Any]]:
-        """Dataset rows in TRL's conversational format: ``prompt`` (a list of messages), ``env_id``,
-        ``task_id`` and the task's columns."""
-        return [{"prompt": [{"role": "user", "content": t.prompt}], "env_id": self.env_id, "task_id": t.task_id,
-                 **t.columns} for t in self.tasks(split)]
+        """Dataset rows in TRL's conversational format: ``prompt`` (a list of messages: the
+        :attr:`system_prompt` if set, then the task's prompt as the user message), ``env_id``, ``task_id`` and the
+        task's columns."""
+        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
+        return [{"prompt": [*system, {"role": "user", "content": t.prompt}], "env_id": self.env_id,
+                 "task_id": t.task_id, **t.columns} for t in self.tasks(split)]
 
     def dataset(self, split: str | None = "train"):
         """:meth:`rows` as a ``datasets.Dataset``, ready for TRL's ``GRPOTrainer`` and ``SFTTrainer``."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..executor import Executor
 from ..grader import Grader, GraderConfig
 from ..problem import Problem, discover, load_problem
-from ..prompts import kernel_feedback, kernel_prompt, refine_prompt
+from ..prompts import SYSTEM_PROMPT, kernel_feedback, kernel_prompt, refine_prompt
 from ..result import KernelResult
 from ..rewards import DEFAULT_WEIGHTS, RewardWeights, components
 from .core import Graded, Task, TextEnv, weighted
@@ -68,6 +68,7 @@ class KernelEnv(TextEnv):
     """
 
     component_names = ("format", "compile", "correctness", "speed")
+    system_prompt = SYSTEM_PROMPT
 
     def __init__(self, problem: str | Path | None = None, problems: str | Path | None = None,
                  max_turns: int = 1, split: str | None = None, grader: Grader | None = None,
