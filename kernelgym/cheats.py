@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 
+from . import safe_ast
+
 _HEADER = '''import torch
 import torch.nn as nn
 import triton
@@ -87,16 +89,16 @@ def shape_cheat(kind: str, outputs: dict) -> str:
 
 def torch_fallback(problem_source: str) -> str:
     """The reference model renamed ``ModelNew``, with a dummy Triton launch at the top of ``forward``."""
-    tree = ast.parse(problem_source)
+    tree = safe_ast.parse(problem_source)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name == "Model":
             node.name = "ModelNew"
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name == "forward":
-                    item.body.insert(0, ast.parse("dummy_kernel[(1,)](16, BLOCK=16)").body[0])
+                    item.body.insert(0, safe_ast.parse("dummy_kernel[(1,)](16, BLOCK=16)").body[0])
         elif isinstance(node, ast.Name) and node.id == "Model":
             node.id = "ModelNew"
-    launch = ast.parse("import triton\nimport triton.language as tl\n\n\n@triton.jit\n"
+    launch = safe_ast.parse("import triton\nimport triton.language as tl\n\n\n@triton.jit\n"
                        "def dummy_kernel(n, BLOCK: tl.constexpr):\n    pass\n").body
     head = 0
     while head < len(tree.body) and (_is_docstring(tree.body[head]) or _is_future(tree.body[head])):

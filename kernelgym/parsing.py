@@ -9,6 +9,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from . import safe_ast
+
 # A fence opens at the start of a line with ``` plus an optional language, and closes at a line of ```.
 _FENCE = re.compile(r"^```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 _PYTHON_TAGS = {"python", "py", "python3", ""}
@@ -71,7 +73,7 @@ def parse_answer(completion: str, tag: str | None = None, allow_plain_source: bo
     """
     source = extract_block(completion, tag=tag, allow_plain_source=allow_plain_source)
     try:
-        tree = ast.parse(source)
+        tree = safe_ast.parse(source)
     except SyntaxError as exc:
         raise FormatError(f"syntax error on line {exc.lineno} of the code block: {exc.msg}") from None
     if not any(isinstance(node, ast.ClassDef) and node.name == "ModelNew" for node in ast.walk(tree)):
@@ -90,7 +92,7 @@ def _strip_inner_fence(block: str) -> str:
 
 def _is_python(text: str) -> bool:
     try:
-        ast.parse(text)
+        safe_ast.parse(text)
     except SyntaxError:
         return False
     return True

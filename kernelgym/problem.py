@@ -28,6 +28,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from . import safe_ast
+
 DEFAULT_ATOL = 1e-3
 DEFAULT_RTOL = 1e-3
 SOLUTION_SUFFIX = "_solution"
@@ -156,7 +158,7 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
         raise ProblemError(f"{path}: no such problem file")
     source = path.read_text()
     try:
-        tree = ast.parse(source, filename=str(path))
+        tree = safe_ast.parse(source, filename=str(path))
     except SyntaxError as exc:
         raise ProblemError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     module = _import_file(path, source)

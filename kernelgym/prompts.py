@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from . import safe_ast
 from .problem import Problem
 from .result import KernelResult
 
@@ -67,7 +68,7 @@ def shown_source(source: str) -> str:
     >>> shown_source("import torch\n# cases\nTEST_CASES = [{'N': 3}]\nN = 8\n")
     'import torch\nN = 8'
     """
-    tree = ast.parse(source)
+    tree = safe_ast.parse(source)
     lines = source.splitlines()
     drop: set[int] = set()
     for node in tree.body:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 
+from . import safe_ast
+
 ALLOWED_MODULES = {"torch", "triton", "math", "typing", "functools", "itertools", "dataclasses", "__future__"}
 FORBIDDEN_CALLS = {
     "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr", "globals", "locals",
@@ -42,7 +44,7 @@ def check_source(source: str) -> list[str]:
     >>> check_source("import os\\nclass ModelNew: pass")
     ['forbidden_import:os']
     """
-    tree = ast.parse(source)
+    tree = safe_ast.parse(source)  # thread-safe: gradings run static checks concurrently
     checker = _Checker()
     checker.visit(tree)
     return checker.flags

@@ -51,3 +51,27 @@ def test_reports_syntax_error_line():
 
 def test_ignores_non_python_fences():
     assert parse_answer(f"```bash\npip install triton\n```\n```python\n{KERNEL}```").kernels == ["k"]
+
+
+def test_parsing_and_static_checks_take_the_shared_ast_lock():
+    """CPython 3.11's ast.parse is not thread-safe (gh-106905): every caller of parse_answer and check_source is
+    covered, because both parse under kernelgym.safe_ast's lock themselves."""
+    import threading
+
+    from kernelgym import safe_ast
+    from kernelgym.parsing import parse_answer
+    from kernelgym.static_checks import check_source
+
+    source = "import triton\n\n@triton.jit\ndef k(x):\n    pass\n\nclass ModelNew:\n    pass\n"
+    done = []
+    calls = [lambda: parse_answer(source, allow_plain_source=True), lambda: check_source(source)]
+    threads = [threading.Thread(target=lambda call=call: done.append(call())) for call in calls]
+    with safe_ast.AST_LOCK:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=0.5)
+        assert done == [] and all(thread.is_alive() for thread in threads)  # both wait for the lock
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(done) == 2
