@@ -33,7 +33,6 @@ MAX_SPECS = 64
 # interleave their draws; the forward passes run unlocked.
 
 
-@dataclass
 def resolve_device(name: str) -> str:
     """The device a grader set to ``name`` runs on: ``"auto"`` is ``"cuda"`` when a CUDA GPU is visible, else
     ``"cpu"``; any other name is itself."""
@@ -44,6 +43,7 @@ def resolve_device(name: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+@dataclass
 class GraderConfig:
     """Settings of a :class:`Grader`.
 
