@@ -464,6 +464,16 @@ def test_multi_division_by_zero_scores_zero():
     assert "zero" in details.reason
 
 
+def test_multi_non_finite_formula_scores_zero_as_the_spec_env_does():
+    """One rule (graders.combine.safe_evaluate) for an overflowing formula in MultiGrader and in a spec env."""
+    from kernelgym.graders.combine import check_formula, safe_evaluate
+
+    details = multi({"a": _const(1.0)}, "a * 1e308 * 10").details("", {})
+    assert details.score == 0.0 and "not finite" in details.reason
+    assert safe_evaluate(check_formula("a * 1e308 * 10", {"a"}), {"a": 1.0}) is None
+    assert safe_evaluate(check_formula("a / 2", {"a"}), {"a": 1.0}) == 0.5
+
+
 def test_multi_builds_specs():
     grader = multi({"exact": {"type": "string_check", "input": "{{sample.output_text}}",
                               "reference": "{{item.answer}}", "operation": "eq"},

@@ -579,17 +579,12 @@ def combine(spec: EnvSpec, scores: dict[str, float]) -> Graded:
     """
     if spec.weights is not None:
         return weighted(scores, spec.weights)
-    from ..graders.combine import evaluate_formula
+    from ..graders.combine import safe_evaluate
 
     names = list(spec.graders)
 
     def value(upto: int) -> float | None:
-        point = {n: (scores[n] if i < upto else 0.0) for i, n in enumerate(names)}
-        try:
-            result = evaluate_formula(spec._tree, point)
-        except (ZeroDivisionError, OverflowError):
-            return None
-        return result if math.isfinite(result) else None
+        return safe_evaluate(spec._tree, {n: (scores[n] if i < upto else 0.0) for i, n in enumerate(names)})
 
     total = value(len(names))
     contributions, previous = {}, 0.0

@@ -103,6 +103,20 @@ def evaluate_formula(tree: ast.expr, scores: dict[str, float]) -> float:
     return BINARY_OPERATORS[type(tree.op)](evaluate_formula(tree.left, scores), evaluate_formula(tree.right, scores))
 
 
+def safe_evaluate(tree: ast.expr, scores: dict[str, float]) -> float | None:
+    """:func:`evaluate_formula`, or None where the value is undefined (division by zero) or not finite.
+
+    >>> tree = check_formula("a / b", {"a", "b"})
+    >>> safe_evaluate(tree, {"a": 1.0, "b": 4.0}), safe_evaluate(tree, {"a": 1.0, "b": 0.0})
+    (0.25, None)
+    """
+    try:
+        value = evaluate_formula(tree, scores)
+    except (ZeroDivisionError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 class MultiGrader:
     """Graders combined by a formula; callable as ``grader(sample, item) -> float``.
 
@@ -133,14 +147,9 @@ class MultiGrader:
         """The combined score and each grader's score."""
         sample = sample_of(sample)
         scores = {name: float(grader(sample, item)) for name, grader in self.graders.items()}
-        try:
-            value = evaluate_formula(self._tree, scores)
-        except ZeroDivisionError:
-            return MultiGrade(0.0, scores, "the formula divides by zero")
-        except OverflowError:
-            value = math.inf
-        if not math.isfinite(value):
-            return MultiGrade(0.0, scores, f"the formula's value {value} is not finite")
+        value = safe_evaluate(self._tree, scores)
+        if value is None:
+            return MultiGrade(0.0, scores, "the formula's value is undefined (a division by zero) or not finite")
         return MultiGrade(value, scores)
 
     def close(self) -> None:
