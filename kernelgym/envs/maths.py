@@ -207,7 +207,8 @@ class MathEnv(TextEnv):
     else the text after ``####``, else after "answer is", else the last number) compared exactly.
 
     ## Action Space
-    ``Text``: the completion, ending with ``#### NUMBER`` as the prompt asks.
+    ``Text``: the completion, ending with ``#### NUMBER`` as the prompt asks; a reasoning block
+    (``<think>...</think>``) is ignored (:func:`kernelgym.graders.text.output_text`).
 
     ## Observation Space
     ``Text``: the problem and the answer format; after a failed attempt in a multi-turn episode, the answer that
