@@ -128,8 +128,8 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
     if isolation.unshare(isolation.CLONE_NEWNET):
         layers.append("network_namespace")
     needs_exec = job.kind == "compile" or job.device != "cpu"  # ptxas, and Triton's launcher on a GPU
-    layers += isolation.read_only_filesystem(job.workdir, job.limits.disk_mb, noexec=job.device == "cpu"
-                                             and job.kind != "compile", hidden=tuple(job.hidden))
+    layers += isolation.read_only_filesystem(job.workdir, job.limits.disk_mb, noexec=not needs_exec,
+                                             hidden=tuple(job.hidden))
     os.chdir(job.workdir)
     env = {"PATH": "/usr/bin:/bin", "HOME": job.workdir, "TMPDIR": job.workdir, "OMP_NUM_THREADS": "1",
            "TRITON_CACHE_DIR": os.path.join(job.workdir, ".triton"), "PYTHONDONTWRITEBYTECODE": "1",

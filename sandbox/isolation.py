@@ -35,6 +35,7 @@ CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PIDS_CGROUP_ROOT = "/sys/fs/cgroup/pids"
+PR_SET_NO_NEW_PRIVS = 38  # prctl option: no exec may grant privileges again (needed by seccomp and Landlock)
 
 
 @dataclass
@@ -182,10 +183,10 @@ def drop_capabilities() -> bool:
     file permissions.
     """
     libc = _libc()
-    pr_capbset_drop, pr_set_no_new_privs = 24, 38
+    pr_capbset_drop = 24
     for cap in range(64):
         libc.prctl(pr_capbset_drop, cap, 0, 0, 0)  # fails harmlessly past the last capability
-    libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
@@ -219,12 +220,11 @@ def apply_limits(limits: Limits, cap_processes: bool = True) -> None:
 
 
 def scrub_environment(env: dict[str, str]) -> None:
-    """Replace the whole environment: nothing of the grader's (seeds, keys, paths) reaches the candidate."""
-    import tempfile
+    """Replace the whole environment: nothing of the grader's (seeds, keys, paths) reaches the candidate.
 
+    ``tempfile``'s cached directory is the caller's to reset (the child points it at its working directory)."""
     os.environ.clear()
     os.environ.update(env)
-    tempfile.tempdir = None  # the zygote may have cached its own; the next use reads TMPDIR again
 
 
 def close_other_fds(keep: set[int]) -> None:
@@ -372,7 +372,7 @@ def install_seccomp(channel_fd: int, allow_exec: bool) -> bool:
     filters = (_SockFilter * len(program))(*[_SockFilter(*ins) for ins in program])
     fprog = _SockFprog(len(program), filters)
     libc = _libc()
-    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     seccomp_nr = _SYSCALLS[platform.machine()][1]["seccomp"]
     set_mode_filter, flag_tsync = 1, 1
     if libc.syscall(seccomp_nr, set_mode_filter, flag_tsync, ctypes.byref(fprog)) == 0:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from . import protocol
 from .child import Job
+from .isolation import PR_SET_NO_NEW_PRIVS
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
 _RULE_PATH_BENEATH = 1
@@ -43,16 +44,16 @@ class ScriptJob(Job):
 def run_script(sock: socket.socket, job: ScriptJob) -> None:
     """Apply Landlock, load ``job.source``, call ``grade(sample, item)`` and send back one ``score`` message."""
     layers = restrict_paths(job.workdir, python_roots())
+    path = os.path.join(job.workdir, "grader.py")
     try:
         data = json.loads(job.payload)
-        path = os.path.join(job.workdir, "grader.py")
         with open(path, "w") as f:
             f.write(job.source)
         namespace = {"__name__": "grader", "__file__": path}
         exec(compile(job.source, path, "exec"), namespace)
         value = namespace["grade"](data["sample"], data["item"])
     except BaseException as exc:
-        protocol.send(sock, {"type": "score", "error": _trim(exc), "isolation": layers})
+        protocol.send(sock, {"type": "score", "error": _trim(exc, path), "isolation": layers})
         return
     if isinstance(value, numbers.Real):
         protocol.send(sock, {"type": "score", "score": float(value), "isolation": layers})
@@ -90,7 +91,7 @@ def restrict_paths(workdir: str, readable: list[str]) -> list[str]:
         for path, access in rules:
             if not _add_rule(libc, ruleset, path, access):
                 return []
-        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS, which Landlock requires (already set by the child)
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # which Landlock requires (already set by the child)
         if libc.syscall(_SYS_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
             return []
     finally:
@@ -116,8 +117,9 @@ def _add_rule(libc, ruleset: int, path: str, access: int) -> bool:
         os.close(fd)
 
 
-def _trim(exc: BaseException) -> str:
-    """The grader-side frames of a traceback and the message."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith("grader.py")]
+def _trim(exc: BaseException, path: str) -> str:
+    """The frames of a traceback in the user's grader (the file at ``path``, not kernelgym's own grader.py) and
+    the message."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
     lines = [f"line {f.lineno}: {f.line}" for f in frames[-3:]]
     return "\n".join(lines + [f"{type(exc).__name__}: {exc}"[-1500:]])

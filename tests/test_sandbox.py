@@ -52,3 +52,29 @@ def test_same_answer_is_not_compiled_twice(grader, vector_add):
     assert first.compiled and second.compiled
     assert first.timings["compiled_specs"] >= 1 and second.timings["compiled_specs"] == 0
     assert [s.kernel for s in second.kernel_stats] == [s.kernel for s in first.kernel_stats]
+
+
+def test_python_job_traceback_keeps_only_the_user_graders_frames(tmp_path):
+    """The user's grader is written to <workdir>/grader.py: frames of kernelgym's own grader.py are not its."""
+    from kernelgym.sandbox.script import _trim
+
+    path = str(tmp_path / "grader.py")
+    user, harness = {}, {}
+    exec(compile("def grade():\n    raise ValueError('boom')\n", path, "exec"), user)
+    exec(compile("def call(f):\n    f()\n", "/site-packages/kernelgym/grader.py", "exec"), harness)
+    try:
+        harness["call"](user["grade"])
+    except ValueError as exc:
+        text = _trim(exc, path)
+    assert [line for line in text.splitlines() if line.startswith("line ")] == ["line 2: "]
+    assert text.endswith("ValueError: boom")
+
+
+def test_no_new_privs_is_named_once():
+    import inspect
+
+    from kernelgym.sandbox import isolation, script
+
+    assert isolation.PR_SET_NO_NEW_PRIVS == 38 and script.PR_SET_NO_NEW_PRIVS is isolation.PR_SET_NO_NEW_PRIVS
+    for module in (isolation, script):
+        assert "prctl(38" not in inspect.getsource(module)
