@@ -35,15 +35,13 @@ class LocalExecutor:
 
     def __init__(self, config: GraderConfig | None = None, workers: int | None = None, grader: Grader | None = None):
         config = config or GraderConfig()
-        if workers and not config.workers:
-            config = replace(config, workers=workers)
+        config = replace(config, workers=workers or config.workers)
         self.grader = grader or Grader(config)
         self._owns = grader is None
-        self.workers = workers
 
     def grade_many(self, items: list[tuple[Problem, str]], allow_plain_source: bool = False) -> list[KernelResult]:
         """Grade ``(problem, completion)`` pairs; results in input order."""
-        return self.grader.grade_many(items, workers=self.workers, allow_plain_source=allow_plain_source)
+        return self.grader.grade_many(items, allow_plain_source=allow_plain_source)
 
     def close(self) -> None:
         if self._owns:

@@ -340,7 +340,7 @@ class Grader:
             shutil.rmtree(workdir, ignore_errors=True)
 
     # --- compile check -------------------------------------------------------------------------------
-    def _compile(self, source: str, specs: list[dict], result: KernelResult, hidden: list[str] = ()) -> None:
+    def _compile(self, source: str, specs: list[dict], result: KernelResult, hidden: list[str]) -> None:
         specs = _clean_specs(specs)
         target = tuple(self.config.target)
         known = {i: self._compiled.get(source, spec, target) for i, spec in enumerate(specs)}

@@ -90,3 +90,12 @@ def test_grader_warm_starts_every_zygote_of_the_modes_it_uses():
             assert len(pids) == 2 and all(psutil.pid_exists(pid) for pid in pids)
     assert Grader(GraderConfig(device="cpu", check_compile=False)).modes == ["interpret"]
     assert Grader(GraderConfig(device="cuda")).modes == ["cuda"]
+
+
+def test_local_executor_has_one_worker_count():
+    """``workers`` overrides the config's, and the grader's config is the only place that holds it."""
+    for config, workers, expected in [(GraderConfig(workers=3), 2, 2), (GraderConfig(workers=3), None, 3),
+                                      (GraderConfig(), 4, 4), (None, None, None)]:
+        executor = LocalExecutor(config, workers=workers)
+        assert executor.grader.config.workers == expected and not hasattr(executor, "workers")
+        executor.close()
