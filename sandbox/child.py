@@ -14,16 +14,19 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   a PID namespace (every process the child starts, daemons included, dies with it), a pids cgroup (fork bombs,
   even as root), a network namespace without a usable interface, a read-only mount namespace whose only writable
   place is a private tmpfs of bounded size (``noexec`` for interpreter runs), the problem's directory hidden under
-  an empty tmpfs, no capabilities, a seccomp filter (ptrace, process_vm_*, sockets, namespaces, mounts, bpf,
-  io_uring, ``execve`` where nothing needs it, and any write to or duplication of the channel but the harness's
-  own ``send``), rlimits (address space, CPU time, file size, open files, processes), a scrubbed environment,
+  an empty tmpfs, no capabilities, a seccomp filter (ptrace, process_vm_*, new sockets, namespaces, mounts, bpf,
+  io_uring, ``execve`` where nothing needs it, and ``write``/``writev``/``pwrite*``/``sendfile``/``splice`` to the
+  channel or its duplication with ``dup*``/``fcntl``; ``sendto``/``sendmsg``, which the harness's own ``send``
+  uses, stay allowed, so a candidate's own send on the channel is stopped only by the audit hook refusing it a
+  socket object), rlimits (address space, CPU time, file size, open files, processes), a scrubbed environment,
   closed inherited descriptors, and a wall-clock limit enforced by the grader, which kills the child's group.
 - An audit hook (``audit``) refuses, in the candidate's own code, frame walking and tracing, ``gc`` scans,
   ``ctypes``, process creation and signals, sockets, environment edits, files outside its directory and dynamic
   code; each refusal becomes a ``sandbox_denied:<what>`` hack flag.
-- Uninitialised memory is filled with NaN / max-int (torch's deterministic fill); the second seed of every test
-  case runs with every buffer that ``forward`` allocates filled with a different, finite byte: an output that
-  depends on uninitialised memory cannot pass both.
+- Uninitialised memory is filled with NaN / max-int (torch's deterministic fill); every odd-numbered seed of a
+  test case (#1, #3, ...) runs with every buffer that ``forward`` allocates filled with a different, finite byte:
+  an output that depends on uninitialised memory cannot pass both. With one seed per test case there is no
+  poisoned run.
 - Hooks installed before the candidate loads count launches, record specializations with a fingerprint of the
   kernel and everything it reaches (the compile check refuses a kernel that differs from the one that ran),
   bound-check every interpreter load and store, round float32 ``tl.dot`` operands to TF32 as NVIDIA GPUs do,

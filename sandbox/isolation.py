@@ -16,8 +16,10 @@ The layers, each applied when the OS allows it and reported by name when it took
 - ``no_capabilities``: the child drops every capability, so even as root it cannot undo the above.
 - ``seccomp``: a syscall filter (x86_64 and aarch64) refuses with EPERM ``ptrace``, ``process_vm_readv/writev``,
   new sockets, namespaces and mounts, ``bpf``, ``perf_event_open``, ``io_uring``, kernel keyrings and modules,
-  ``execve`` where nothing needs it, and any write to, duplication of, or replacement of the private channel
-  other than the grader-side ``send``; syscalls of a foreign ABI kill the process.
+  ``execve`` where nothing needs it, and ``write``/``writev``/``pwrite*``/``sendfile``/``splice`` to the private
+  channel or its duplication or replacement with ``dup*``/``fcntl``; ``sendto``/``sendmsg`` (what the harness's
+  ``send`` uses) stay allowed on it, so the audit hook alone stops a candidate's own send; syscalls of a foreign
+  ABI kill the process.
 - rlimits (always): address space, CPU time, file size, open files, processes.
 """
 from __future__ import annotations
