@@ -79,11 +79,14 @@ class Graded:
 
 
 def weighted(components: dict[str, float], weights: dict[str, float], refused: bool = False,
-             penalty: float = 0.0) -> Graded:
-    """A :class:`Graded` whose reward is the weighted sum of its components (``penalty`` when refused).
+             penalty: float = 0.0, *, solved: bool = False, feedback: str = "", record: Any = None) -> Graded:
+    """A :class:`Graded` whose reward is the weighted sum of its components (``penalty`` when refused), with the
+    verdict's ``solved``, ``feedback`` and ``record``.
 
     >>> weighted({"format": 1.0, "correct": 0.5}, {"format": 0.2, "correct": 0.8}).reward
     0.6000000000000001
+    >>> weighted({"correct": 1.0}, {"correct": 1.0}, solved=True, record="r").solved
+    True
     """
     if refused:
         contributions = {name: 0.0 for name in components}
@@ -92,7 +95,7 @@ def weighted(components: dict[str, float], weights: dict[str, float], refused: b
     else:
         contributions = {name: weights.get(name, 0.0) * value for name, value in components.items()}
     return Graded(reward=sum(contributions.values()), components=dict(components), contributions=contributions,
-                  solved=False)
+                  solved=solved, feedback=feedback, record=record)
 
 
 def discounted_returns(rewards: list[float], gamma: float = 1.0) -> list[float]:

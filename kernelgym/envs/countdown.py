@@ -195,15 +195,13 @@ class CountdownEnv(TextEnv):
         numbers, target = task.columns["numbers"], task.columns["target"]
         block = answer_block(completion)
         if block is None:
-            graded = weighted({"format": 0.0, "correct": 0.0}, WEIGHTS)
-            graded.feedback = "No <answer>...</answer> block: give your final answer as <answer>EXPRESSION</answer>."
-            return graded
+            return weighted({"format": 0.0, "correct": 0.0}, WEIGHTS, feedback="No <answer>...</answer> block: give "
+                            "your final answer as <answer>EXPRESSION</answer>.")
         grade = countdown_details(block, numbers, target, use_all=self.use_all)  # the block: found once
-        graded = weighted({"format": float(grade.score >= VALID_MISS), "correct": float(grade.score == CORRECT)},
-                          WEIGHTS)
-        graded.solved, graded.record = grade.score == CORRECT, grade
-        graded.feedback = "" if graded.solved else f"Your answer {grade.answer!r}: {grade.reason}."
-        return graded
+        solved = grade.score == CORRECT
+        return weighted({"format": float(grade.score >= VALID_MISS), "correct": float(solved)}, WEIGHTS,
+                        solved=solved, record=grade,
+                        feedback="" if solved else f"Your answer {grade.answer!r}: {grade.reason}.")
 
     def reference_answer(self, task: Task) -> str | None:
         return f"<answer>{task.columns['solution']}</answer>"

@@ -7,6 +7,7 @@ constraints (the reference), and a task that a one-line refusal would satisfy is
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -363,21 +364,26 @@ class IFEvalEnv(TextEnv):
     @staticmethod
     def constraints(task: Task) -> list[Constraint]:
         """The constraints of a task (kept in its ``constraints`` column, so a row is enough to grade)."""
-        return [Constraint(**{**c, "words": tuple(c["words"])}) for c in json.loads(task.columns["constraints"])]
+        return list(_parse_constraints(task.columns["constraints"]))
 
     def grade(self, task: Task, completion: str) -> Graded:
         text = output_text(completion)
         constraints = self.constraints(task)
         met = {c.kind: float(satisfied(c, text)) for c in constraints}
-        graded = weighted(met, {kind: 1.0 / len(constraints) for kind in met})
-        graded.solved = all(met.values())
-        graded.record = {c.description: bool(met[c.kind]) for c in constraints}
+        solved = all(met.values())
         missed = [c.description for c in constraints if not met[c.kind]]
-        graded.feedback = "" if graded.solved else "Not followed:\n" + "\n".join(f"- {m}" for m in missed)
-        return graded
+        return weighted(met, {kind: 1.0 / len(constraints) for kind in met}, solved=solved,
+                        record={c.description: bool(met[c.kind]) for c in constraints},
+                        feedback="" if solved else "Not followed:\n" + "\n".join(f"- {m}" for m in missed))
 
     def reference_answer(self, task: Task) -> str | None:
         return task.columns["reference"]
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_constraints(text: str) -> tuple[Constraint, ...]:
+    """A task's ``constraints`` column, parsed once per distinct text (grading is per completion)."""
+    return tuple(Constraint(**{**c, "words": tuple(c["words"])}) for c in json.loads(text))
 
 
 # Registered when kernelgym.registry loads its plugin modules (a dictionary entry; nothing else runs).

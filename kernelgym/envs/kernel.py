@@ -119,10 +119,9 @@ class KernelEnv(TextEnv):
     def _graded(self, result: KernelResult) -> Graded:
         weights = {"format": self.weights.format, "compile": self.weights.compile,
                    "correctness": self.weights.correctness, "speed": self.weights.speed}
-        graded = weighted(components(result, self.weights), weights, refused=bool(result.hacks),
-                          penalty=self.weights.hack_penalty)
-        graded.solved, graded.feedback, graded.record = result.correct, kernel_feedback(result), result
-        return graded
+        return weighted(components(result, self.weights), weights, refused=bool(result.hacks),
+                        penalty=self.weights.hack_penalty, solved=result.correct, feedback=kernel_feedback(result),
+                        record=result)
 
     def refine_prompt(self, task: Task, graded: Graded) -> str:
         return refine_prompt(graded.record)

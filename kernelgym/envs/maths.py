@@ -265,16 +265,14 @@ class MathEnv(TextEnv):
 
     def grade(self, task: Task, completion: str) -> Graded:
         grade = math_answer_details(output_text(completion), task.columns["expected"])
-        graded = weighted({"format": float(grade.score >= WRONG_NUMBER), "correct": float(grade.score == CORRECT)},
-                          WEIGHTS)
-        graded.solved, graded.record = grade.score == CORRECT, grade
         if grade.score == CORRECT:
-            graded.feedback = ""
+            feedback = ""
         elif grade.score < WRONG_NUMBER:
-            graded.feedback = "No final number found: end with the answer on its own line as #### NUMBER."
+            feedback = "No final number found: end with the answer on its own line as #### NUMBER."
         else:
-            graded.feedback = f"Your final answer {grade.answer[:100]!r} is not correct."
-        return graded
+            feedback = f"Your final answer {grade.answer[:100]!r} is not correct."
+        return weighted({"format": float(grade.score >= WRONG_NUMBER), "correct": float(grade.score == CORRECT)},
+                        WEIGHTS, solved=grade.score == CORRECT, feedback=feedback, record=grade)
 
     def reference_answer(self, task: Task) -> str | None:
         return task.columns["solution"]

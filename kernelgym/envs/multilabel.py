@@ -184,9 +184,10 @@ class MultiLabelEnv(TextEnv):
 
     def load_tasks(self) -> list[Task]:
         examples = load_examples(self.path)
-        vocabulary = self.labels or tuple(sorted({label for e in examples for label in e.labels}))
+        used = {label for e in examples for label in e.labels}
+        vocabulary = self.labels or tuple(sorted(used))
         if self.labels is not None:
-            missing = {label for e in examples for label in e.labels} - set(self.labels)
+            missing = used - set(self.labels)
             if missing:
                 raise ValueError(f"{self.path}: labels {sorted(missing)} are not in labels=")
         splits = {e.row_id: split_of(f"multilabel/{self.path.stem}/{e.row_id}") for e in examples}
@@ -216,12 +217,11 @@ class MultiLabelEnv(TextEnv):
         block = answer_block(completion)
         answer = completion if block is None else block
         scores = multilabel_f1(answer, task.columns["labels"])
-        graded = weighted({name: scores[name] for name in COMPONENTS}, self.weights)
-        graded.solved, graded.record = scores["f1"] == 1.0, scores
-        graded.feedback = "" if graded.solved else (
-            f"Precision {scores['precision']:.2f} (share of your labels that apply), recall {scores['recall']:.2f} "
-            f"(share of the true labels you gave).")
-        return graded
+        solved = scores["f1"] == 1.0
+        return weighted({name: scores[name] for name in COMPONENTS}, self.weights, solved=solved, record=scores,
+                        feedback="" if solved else (
+                            f"Precision {scores['precision']:.2f} (share of your labels that apply), recall "
+                            f"{scores['recall']:.2f} (share of the true labels you gave)."))
 
     def reference_answer(self, task: Task) -> str | None:
         return f"<answer>{json.dumps(task.columns['labels'])}</answer>"

@@ -669,11 +669,11 @@ class SpecEnv(TextEnv):
         scores = {name: float(grader(sample, item)) for name, grader in self.spec.graders.items()}
         scores = {name: value if math.isfinite(value) else 0.0 for name, value in scores.items()}
         graded = combine(self.spec, scores)
-        graded.solved = graded.reward >= self.spec.pass_threshold - 1e-9
-        graded.record = SpecGrade(scores, sample["output_text"], sample["output_json"])
-        graded.feedback = "" if graded.solved else "Scores: " + ", ".join(
-            f"{name} {value:.2f}" for name, value in scores.items()) + "."
-        return graded
+        solved = graded.reward >= self.spec.pass_threshold - 1e-9
+        return Graded(graded.reward, graded.components, graded.contributions, solved=solved,
+                      record=SpecGrade(scores, sample["output_text"], sample["output_json"]),
+                      feedback="" if solved else "Scores: " + ", ".join(
+                          f"{name} {value:.2f}" for name, value in scores.items()) + ".")
 
     def reference_answer(self, task: Task) -> str | None:
         return self._rows[task.task_id].reference

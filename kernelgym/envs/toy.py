@@ -87,11 +87,10 @@ class RepeatDigitEnv(TextEnv):
 
     def grade(self, task: Task, completion: str) -> Graded:
         target = task.columns["target"]
-        graded = weighted(score(completion, target), WEIGHTS)
-        graded.solved = completion.strip() == target
-        graded.feedback = "" if graded.solved else (f"Answer with exactly {len(target)} characters, all of them "
-                                                    f"the digit {target[0]}.")
-        return graded
+        solved = completion.strip() == target
+        return weighted(score(completion, target), WEIGHTS, solved=solved,
+                        feedback="" if solved else (f"Answer with exactly {len(target)} characters, all of them "
+                                                    f"the digit {target[0]}."))
 
     def reference_answer(self, task: Task) -> str | None:
         return task.columns["target"]
