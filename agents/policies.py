@@ -33,7 +33,11 @@ from typing import Protocol, Sequence
 
 from ..prompts import SYSTEM_PROMPT, kernel_prompt
 
-SPEC_HELP = "reference | replay:FILE | openai:MODEL | hf:PATH | vllm:PATH"
+# What each policy's argument is (``reference`` takes none).
+ARGUMENT_OF = {"replay": "FILE", "openai": "MODEL", "hf": "PATH", "vllm": "PATH"}
+SPEC_HELP = " | ".join(["reference"] + [f"{kind}:{arg}" for kind, arg in ARGUMENT_OF.items()])
+# The policies that sample a model (the sampling flags apply to them).
+MODEL_KINDS = ("openai", "hf", "vllm")
 
 
 class PolicyError(RuntimeError):
@@ -395,8 +399,8 @@ def parse_policy(spec: str, sampling: Sampling = Sampling(), **options) -> Polic
     kind, _, arg = spec.partition(":")
     if kind == "reference" and not arg:
         return ReferencePolicy()
-    if kind in ("replay", "openai", "hf", "vllm") and not arg:
-        raise PolicyError(f"policy {kind!r} needs an argument: {kind}:{'FILE' if kind == 'replay' else 'MODEL'}")
+    if kind in ARGUMENT_OF and not arg:
+        raise PolicyError(f"policy {kind!r} needs an argument: {kind}:{ARGUMENT_OF[kind]}")
     if kind == "replay":
         return ReplayPolicy(arg)
     if kind == "openai":

@@ -75,6 +75,7 @@ def test_specs_build_their_policy(spec, kind):
 
 @pytest.mark.parametrize("spec, message", [
     ("replay", "needs an argument: replay:FILE"), ("openai:", "needs an argument: openai:MODEL"),
+    ("hf", "needs an argument: hf:PATH$"), ("vllm:", "needs an argument: vllm:PATH$"),
     ("claude:x", "unknown policy 'claude:x'"), ("reference:x", "unknown policy"),
     ("hf:/no/such/folder", "not a model folder"), ("replay:/no/such.jsonl", "does not exist"),
 ])
@@ -142,7 +143,8 @@ def test_hf_policy_greedy_is_deterministic_without_a_seed(tiny_llama, prompts):
 
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="on a GPU the vllm policy may start")
 def test_vllm_policy_without_a_gpu_says_what_to_use_instead(tiny_llama):
-    with pytest.raises(PolicyError, match="vllm"):
+    with pytest.raises(PolicyError, match=r"^the vllm policy needs (the vllm package \(pip install vllm\) on a CUDA "
+                                          r"machine|a CUDA GPU; use hf:PATH or openai:MODEL on this machine)$"):
         VLLMPolicy(tiny_llama)
 
 

@@ -91,9 +91,10 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _bench(args) -> int:
-    from ..agents.policies import Sampling, parse_policy
+    from ..agents.policies import MODEL_KINDS, Sampling, parse_policy
     from ..cli import grader_config
     from ..executor import make_executor
+    from ..grader import resolve_device
     from .results import RunError, RunMeta, kernelgym_version
     from .run import BenchConfig, Selection, print_summary, run_bench
 
@@ -103,7 +104,7 @@ def _bench(args) -> int:
     sampling = Sampling(temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens, seed=args.seed)
     policy = parse_policy(args.policy, sampling, base_url=args.base_url, api_key=args.api_key,
                           concurrency=args.concurrency, retries=args.retries, timeout_s=args.request_timeout)
-    model_policy = args.policy.split(":")[0] in ("openai", "hf", "vllm")
+    model_policy = args.policy.partition(":")[0] in MODEL_KINDS
     selection = Selection(levels=args.level, tags=args.tag, split=args.split, limit=args.limit)
     workers = args.workers or os.cpu_count() or 1
     bench = BenchConfig(problems=args.problems, out=args.out, samples=args.samples, selection=selection,
@@ -112,8 +113,8 @@ def _bench(args) -> int:
     meta = RunMeta(policy=policy.spec, problems=str(args.problems), samples=args.samples,
                    filters={"levels": args.level, "tags": args.tag, "split": args.split, "limit": args.limit},
                    sampling=_sampling_dict(sampling) if model_policy else {}, executor=args.executor,
-                   device=_device(config.device), grader={"seeds": config.seeds, "timeout_s": config.timeout_s,
-                                                          "target": ":".join(map(str, config.target[:2]))},
+                   device=resolve_device(config.device),
+                   grader={"seeds": config.seeds, "timeout_s": config.timeout_s, "target": args.target},
                    name=args.name, kernelgym_version=kernelgym_version())
     metrics = run_bench(bench, policy, meta, lambda: make_executor(args.executor, config, workers=workers),
                         progress=not args.no_progress)
@@ -125,14 +126,6 @@ def _sampling_dict(sampling) -> dict:
     from dataclasses import asdict
 
     return asdict(sampling)
-
-
-def _device(device: str) -> str:
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _report(args) -> int:
