@@ -52,3 +52,13 @@ def attack(name: str) -> str:
 
 def fenced(source: str) -> str:
     return f"Here is my kernel.\n\n```python\n{source}\n```\n"
+
+
+def copy_suite(root: Path, names=("01_vector_add", "02_relu")) -> Path:
+    """A suite folder ``root/level1`` with copies of some level-1 problems and their reference solutions."""
+    (root / "level1").mkdir(parents=True, exist_ok=True)
+    for name in names:
+        for suffix in ("", "_solution"):
+            src = PROBLEMS / "level1" / f"{name}{suffix}.py"
+            (root / "level1" / src.name).write_text(src.read_text())
+    return root

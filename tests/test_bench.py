@@ -11,20 +11,14 @@ import time
 
 import pytest
 
-from conftest import PROBLEMS
+from conftest import PROBLEMS, copy_suite
 from kernelgym.cli import main
 
 SMALL = ("01_vector_add", "02_relu", "03_softmax")
 
 
 def copy_problems(root, names=SMALL):
-    """A suite folder with copies of some level1 problems and their solutions."""
-    (root / "level1").mkdir(parents=True)
-    for name in names:
-        for suffix in ("", "_solution"):
-            src = PROBLEMS / "level1" / f"{name}{suffix}.py"
-            (root / "level1" / src.name).write_text(src.read_text())
-    return root
+    return copy_suite(root, names)
 
 
 def read_rows(run_dir):

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import PROBLEMS
+from conftest import PROBLEMS, copy_suite, fenced
 from kernelgym import cheats
 from kernelgym.bench import metrics as m
 
@@ -76,10 +76,6 @@ def test_reward_spread_per_problem():
 
 
 # --- a replayed known mix, graded for real -------------------------------------------------------------------
-def _fenced(source: str) -> str:
-    return f"```python\n{source}\n```\n"
-
-
 @pytest.fixture(scope="module")
 def known_mix(tmp_path_factory, grader):
     """2 problems x 4 samples: vector_add has 1 correct sample (plus a format failure, a torch-fallback cheat and
@@ -89,21 +85,16 @@ def known_mix(tmp_path_factory, grader):
     from kernelgym.bench.run import BenchConfig, run_bench
     from kernelgym.executor import LocalExecutor
 
-    root = tmp_path_factory.mktemp("mix")
-    (root / "level1").mkdir()
-    for name in ("01_vector_add", "02_relu"):
-        for suffix in ("", "_solution"):
-            (root / "level1" / f"{name}{suffix}.py").write_text((PROBLEMS / "level1" / f"{name}{suffix}.py")
-                                                                 .read_text())
+    root = copy_suite(tmp_path_factory.mktemp("mix"))
     add = (PROBLEMS / "level1" / "01_vector_add_solution.py").read_text()
     relu = (PROBLEMS / "level1" / "02_relu_solution.py").read_text()
     wrong = add.replace("x + y, mask=mask", "x - y, mask=mask")
     assert wrong != add
     cheat = cheats.torch_fallback((PROBLEMS / "level1" / "01_vector_add.py").read_text())
-    lines = [("01_vector_add", _fenced(add)), ("01_vector_add", "I cannot write this kernel."),
-             ("01_vector_add", _fenced(cheat)), ("01_vector_add", _fenced(wrong)),
-             ("02_relu", _fenced(relu)), ("02_relu", "```python\nprint('no module here')\n```"),
-             ("02_relu", _fenced(relu)), ("02_relu", _fenced(relu))]
+    lines = [("01_vector_add", fenced(add)), ("01_vector_add", "I cannot write this kernel."),
+             ("01_vector_add", fenced(cheat)), ("01_vector_add", fenced(wrong)),
+             ("02_relu", fenced(relu)), ("02_relu", "```python\nprint('no module here')\n```"),
+             ("02_relu", fenced(relu)), ("02_relu", fenced(relu))]
     replay = root / "mix.jsonl"
     replay.write_text("".join(json.dumps({"problem": p, "completion": c}) + "\n" for p, c in lines))
     out = root / "run"
@@ -166,3 +157,11 @@ def test_cpu_run_reports_speed_as_null(known_mix):
     assert metrics["speed_measured"] is False
     assert [metrics[f"fast_{p}"] for p in ("0", "1", "1.5", "2")] == [None] * 4
     assert metrics["geomean_speedup"] is None
+
+
+def test_fast_keys_are_the_fast_p_keys_of_the_metrics():
+    rows = [m.Sample("a", 1, True, True, True, (), 2.0, 1.0)]
+    body = m.run_metrics(rows, speed_measured=True)
+    assert m.FAST_KEYS == ("fast_0", "fast_1", "fast_1.5", "fast_2")
+    assert [k for k in body if k.startswith("fast_")] == list(m.FAST_KEYS) and body["fast_1.5"] == 1.0
+    assert m.pass_ks(body) == [1] and m.pass_ks(body["levels"]["1"]) == [1]

@@ -11,20 +11,11 @@ import subprocess
 
 import pytest
 
-from conftest import PROBLEMS
+from conftest import PROBLEMS, copy_suite
 from kernelgym import cheats
 from kernelgym.cli import main
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def _suite(root):
-    (root / "level1").mkdir(parents=True)
-    for name in ("01_vector_add", "02_relu"):
-        for suffix in ("", "_solution"):
-            (root / "level1" / f"{name}{suffix}.py").write_text((PROBLEMS / "level1" / f"{name}{suffix}.py")
-                                                                 .read_text())
-    return root
 
 
 def _replay(path, lines):
@@ -41,7 +32,7 @@ def runs(tmp_path_factory, grader):
     from kernelgym.executor import LocalExecutor
 
     root = tmp_path_factory.mktemp("report")
-    suite = _suite(root / "suite")
+    suite = copy_suite(root / "suite")
     add = f"```python\n{(PROBLEMS / 'level1' / '01_vector_add_solution.py').read_text()}\n```"
     relu = f"```python\n{(PROBLEMS / 'level1' / '02_relu_solution.py').read_text()}\n```"
     cheat = f"```python\n{cheats.torch_fallback((PROBLEMS / 'level1' / '02_relu.py').read_text())}\n```"
@@ -147,8 +138,7 @@ def test_report_regenerates_metrics_from_the_results(runs, tmp_path):
     (copy / "metrics.json").unlink()
     (copy / "report.html").unlink()
     assert main(["report", str(copy)]) == 0
-    assert json.loads((copy / "metrics.json").read_text()) == {
-        **json.loads((runs["good"] / "metrics.json").read_text())}
+    assert json.loads((copy / "metrics.json").read_text()) == json.loads((runs["good"] / "metrics.json").read_text())
     assert (copy / "report.html").is_file()
 
 
@@ -191,3 +181,17 @@ def test_chromium_renders_the_tables_and_decodes_every_image(runs, tmp_path):
                                                                                         "report.html").as_uri()],
                    capture_output=True, timeout=120)
     assert shot.read_bytes().startswith(PNG)
+
+
+def test_the_reward_note_is_the_reward_formula():
+    from kernelgym.bench.report import METRIC_NOTES, metric_notes
+    from kernelgym.rewards import RewardWeights
+
+    def reward_note(notes):
+        return next(n for n in notes if n.startswith("**reward**"))
+
+    default = "0.1·format + 0.2·compile + 0.7·fraction of tests passed (+ 0.5·speed on a GPU)"
+    assert default in reward_note(METRIC_NOTES)
+    custom = metric_notes(RewardWeights(format=0.3, compile=0.1, correctness=0.6, speed=0.25, hack_penalty=-1.0))
+    assert "0.3·format + 0.1·compile + 0.6·fraction of tests passed (+ 0.25·speed on a GPU)" in reward_note(custom)
+    assert any(n.startswith("**hack rate**") and n.endswith("a hack scores reward -1.") for n in custom)

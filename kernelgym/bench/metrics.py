@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
 FAST_P = (0.0, 1.0, 1.5, 2.0)
+# The fast_p keys of metrics.json, in order: "fast_0", "fast_1", "fast_1.5", "fast_2".
+FAST_KEYS = tuple(f"fast_{p:g}" for p in FAST_P)
 
 
 @dataclass(frozen=True)
@@ -230,13 +232,22 @@ def group_metrics(samples: Sequence[Sample], speed_measured: bool) -> GroupMetri
         compile_rate=sum(s.compiled for s in samples) / total,
         correct_rate=sum(correct) / total,
         pass_at={k: v for k, v in pass_at.items() if v is not None},
-        fast_p={f"{p:g}": fast_p(correct, speedups, p, speed_measured) for p in FAST_P},
+        fast_p={key[len("fast_"):]: fast_p(correct, speedups, p, speed_measured) for key, p in zip(FAST_KEYS, FAST_P)},
         geomean_speedup=geomean(s.speedup for s in samples if s.correct and s.speedup is not None),
         hack_rate=sum(1 for s in samples if s.hacks) / total,
         hacks={name: n / total for name, n in sorted(hack_counts.items())},
         reward_mean=sum(s.reward for s in samples) / total,
         zero_variance_problems=(sum(1 for p in multi if p.reward_std == 0.0) / len(multi)) if multi else None,
     )
+
+
+def pass_ks(metrics: dict) -> list[int]:
+    """The ks of the ``pass@k`` keys of a metrics dict (``metrics.json`` or one level of it), sorted.
+
+    >>> pass_ks({"pass@1": 0.5, "pass@10": 0.9, "pass@2": 0.7, "samples": 3})
+    [1, 2, 10]
+    """
+    return sorted(int(key[len("pass@"):]) for key in metrics if key.startswith("pass@"))
 
 
 def run_metrics(samples: Sequence[Sample], speed_measured: bool) -> dict:

@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from typing import Sequence
 
+from .metrics import pass_ks
 from .results import SampleRow
 
 Run = tuple[str, Sequence[SampleRow], dict]
@@ -39,12 +40,12 @@ def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
     """pass@k against k, overall, one line per run."""
     plt, fig, ax = _figure()
     for label, _, metrics in runs:
-        ks = sorted(int(key[5:]) for key in metrics if key.startswith("pass@"))
+        ks = pass_ks(metrics)
         ax.plot(ks, [metrics[f"pass@{k}"] for k in ks], marker="o", label=label)
     ax.set_xlabel("k (samples)")
     ax.set_ylabel("pass@k")
     ax.set_ylim(0, 1.05)
-    largest = max(_largest_k(m) for _, _, m in runs)
+    largest = max(max(pass_ks(m), default=1) for _, _, m in runs)
     if largest > 8:
         ax.set_xscale("log", base=2)
     else:
@@ -54,10 +55,6 @@ def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
     ax.legend()
     ax.set_title("pass@k (unbiased estimator, mean over problems)")
     return _png(plt, fig)
-
-
-def _largest_k(metrics: dict) -> int:
-    return max((int(key[5:]) for key in metrics if key.startswith("pass@")), default=1)
 
 
 def speedup_distribution(runs: Sequence[Run]) -> bytes | None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence, Union
 
+from ..rewards import DEFAULT_WEIGHTS, RewardWeights
+from .metrics import FAST_KEYS, pass_ks
 from .plots import PLOTS
 from .results import (RESULTS_FILE, RunMeta, SampleRow, compute_metrics, kernelgym_version, load_meta, read_rows,
                       rows_in_run, write_metrics)
@@ -28,21 +30,29 @@ SUMMARY_COLUMNS = [
     ("speedup", "geomean_speedup"), ("hack rate", "hack_rate"), ("reward", "reward_mean"),
 ]
 
-METRIC_NOTES = [
-    "**format / compile / correct**: fraction of samples that were well formed (one Python block with "
-    "`ModelNew` and a `@triton.jit` kernel), whose kernels all compiled for the GPU target, and that passed every "
-    "test case and seed with no hack flag.",
-    "**pass@k**: the unbiased estimator 1 - C(n-c, k) / C(n, k) for a problem with n samples, c of them correct, "
-    "averaged over problems: the chance that at least one of k samples is correct.",
-    "**fast_p**: fraction of samples that are correct and more than p times faster than the eager PyTorch "
-    "reference (fast_0 counts correct samples whose speed was measured). Null where speed was not measured.",
-    "**speedup**: geometric mean of the speedups of the correct samples.",
-    "**hack rate**: fraction of samples refused as cheats (torch fallbacks, kernels that do not compute the "
-    "output, aliased or mutated tensors, ...), overall and by hack name; a hack scores reward 0.",
-    "**reward**: the training reward, 0.1·format + 0.2·compile + 0.7·fraction of tests passed (+ 0.5·speed on a "
-    "GPU); per problem, its mean, max and standard deviation over the samples. A problem whose samples all get "
-    "the same reward gives GRPO no learning signal.",
-]
+
+def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS) -> list[str]:
+    """What each metric means; the reward formula is ``weights``'."""
+    return [
+        "**format / compile / correct**: fraction of samples that were well formed (one Python block with "
+        "`ModelNew` and a `@triton.jit` kernel), whose kernels all compiled for the GPU target, and that passed "
+        "every test case and seed with no hack flag.",
+        "**pass@k**: the unbiased estimator 1 - C(n-c, k) / C(n, k) for a problem with n samples, c of them "
+        "correct, averaged over problems: the chance that at least one of k samples is correct.",
+        "**fast_p**: fraction of samples that are correct and more than p times faster than the eager PyTorch "
+        "reference (fast_0 counts correct samples whose speed was measured). Null where speed was not measured.",
+        "**speedup**: geometric mean of the speedups of the correct samples.",
+        "**hack rate**: fraction of samples refused as cheats (torch fallbacks, kernels that do not compute the "
+        f"output, aliased or mutated tensors, ...), overall and by hack name; a hack scores reward "
+        f"{weights.hack_penalty:g}.",
+        f"**reward**: the training reward, {weights.format:g}·format + {weights.compile:g}·compile + "
+        f"{weights.correctness:g}·fraction of tests passed (+ {weights.speed:g}·speed on a GPU); "
+        "per problem, its mean, max and standard deviation over the samples. A problem whose samples all get "
+        "the same reward gives GRPO no learning signal.",
+    ]
+
+
+METRIC_NOTES = metric_notes()
 
 
 @dataclass
@@ -126,18 +136,17 @@ def cell(metrics: dict, key: str) -> str:
     return f"{value:.3f}"
 
 
-def pass_ks(runs: Sequence[LoadedRun]) -> list[int]:
+def pass_columns(runs: Sequence[LoadedRun]) -> list[int]:
     """The pass@k columns: 1, the usual ks below the largest sample count, and the largest."""
-    largest = max(max(int(k[5:]) for k in r.metrics if k.startswith("pass@")) for r in runs)
+    largest = max(max(pass_ks(r.metrics)) for r in runs)
     return sorted({k for k in PASS_K if k < largest} | {1, largest})
 
 
 def summary_columns(runs: Sequence[LoadedRun]) -> list[tuple[str, str]]:
-    """The summary columns with one pass@k column per k of :func:`pass_ks` and every fast_p."""
-    cols = [c for c in SUMMARY_COLUMNS if c[1] not in ("pass@1", "fast_1")]
+    """The summary columns with one pass@k column per k of :func:`pass_columns` and every fast_p."""
+    cols = [c for c in SUMMARY_COLUMNS if c[1] not in ("pass@1", *FAST_KEYS)]
     at = cols.index(("speedup", "geomean_speedup"))
-    extra = [(f"pass@{k}", f"pass@{k}") for k in pass_ks(runs)] + \
-            [(f"fast_{p}", f"fast_{p}") for p in ("0", "1", "1.5", "2")]
+    extra = [(f"pass@{k}", f"pass@{k}") for k in pass_columns(runs)] + [(key, key) for key in FAST_KEYS]
     return cols[:at] + extra + cols[at:]
 
 

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 from ..agents.policies import Policy, prompt_for
 from ..grader import reward_of
 from ..problem import Problem, ProblemError, discover, load_problem
+from .metrics import pass_ks
 from .results import (RESULTS_FILE, RUN_FILE, ResultsLog, RunError, RunMeta, SampleRow, compute_metrics,
                       load_meta, rows_in_run, write_meta, write_metrics)
 
@@ -154,6 +155,7 @@ class Progress:
 
     def __init__(self, total: int, done: int, enabled: bool = True):
         self.correct = 0
+        self._lock = threading.Lock()  # the grading threads advance it
         self._bar = None
         if enabled:
             from rich.console import Console
@@ -179,9 +181,10 @@ class Progress:
             self._bar.update(self._task, description=text)
 
     def advance(self, correct: bool) -> None:
-        self.correct += correct
-        if self._bar:
-            self._bar.update(self._task, advance=1, correct=self.correct)
+        with self._lock:
+            self.correct += correct
+            if self._bar:
+                self._bar.update(self._task, advance=1, correct=self.correct)
 
 
 def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_factory: Callable,
@@ -297,7 +300,7 @@ def print_summary(metrics: dict, run_dir: Path, file=None) -> None:
     from .report import SUMMARY_COLUMNS, cell
 
     columns = list(SUMMARY_COLUMNS)
-    largest = max(int(key[5:]) for key in metrics if key.startswith("pass@"))
+    largest = max(pass_ks(metrics))
     if largest > 1:
         columns.insert(columns.index(("pass@1", "pass@1")) + 1, (f"pass@{largest}", f"pass@{largest}"))
     table = Table(title=f"kernelgym bench: {metrics['run']['policy']} on {metrics['run']['problems']}")
