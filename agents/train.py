@@ -78,12 +78,12 @@ def train(config: TrainConfig) -> TrainRun:
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
+    cuda = torch.cuda.is_available()
+    if config.vllm and not cuda:  # before anything in the run folder is touched
+        raise SystemExit("--vllm needs a CUDA GPU; without one, leave it off and TRL generates with transformers")
     first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
     if first:
         (out / "metrics.jsonl").unlink(missing_ok=True)  # a run into an old folder starts a new log
-    cuda = torch.cuda.is_available()
-    if config.vllm and not cuda:
-        raise SystemExit("--vllm needs a CUDA GPU; without one, leave it off and TRL generates with transformers")
 
     # 1. Environments, rows and reward functions --------------------------------------------------------------
     specs = [parse_env(spec) for spec in config.env]

@@ -133,8 +133,6 @@ def test_countdown_two_steps(tmp_path):
     (made smaller). A random tiny model never writes an <answer> block, so every completion of a group earns 0 and
     GRPO's advantage, hence its gradient, is exactly zero: the components are logged and the adapter moves exactly
     when some group's rewards varied. Mixed with an environment where they vary, the adapter learns."""
-    if COUNTDOWN not in kernelgym.list_envs():
-        pytest.skip(f"{COUNTDOWN} is not registered yet")
     from kernelgym.agents.train import train
     from kernelgym.cli import main
 
@@ -245,5 +243,8 @@ def test_vllm_without_a_gpu_is_refused(tmp_path):
 
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
+    log = tmp_path / "metrics.jsonl"
+    log.write_text('{"step": 1}\n')  # an earlier run's log: a refused run leaves it alone
     with pytest.raises(SystemExit, match="--vllm needs a CUDA GPU"):
         train(tiny(tmp_path, DIGITS, vllm=True))
+    assert log.read_text() == '{"step": 1}\n'
