@@ -12,6 +12,7 @@ import doctest
 import importlib
 import json
 import re
+import time
 from collections import Counter
 from fractions import Fraction
 
@@ -484,6 +485,17 @@ def test_ifeval_absent_kinds_are_none_for_trl(ifeval_env):
     graded = env.grade(_ifeval_task(LOWER), "all lowercase")
     assert graded.contributions == {"case": 1.0}
     assert graded.contributions.get("json") is None
+    task = next(t for t in env.tasks() if "json" not in t.columns["kinds"])
+    funcs = {f.__name__: f for f in env.reward_funcs()}
+    batch = {"prompts": [[{"role": "user", "content": task.prompt}]], "completions": [env.reference_answer(task)],
+             "env_id": [env.env_id], "task_id": [task.task_id]}
+    assert funcs["json"](**batch) == [None]
+    for kind in KINDS:
+        value = funcs[kind](**batch)[0]
+        if kind in task.columns["kinds"]:
+            assert value == pytest.approx(1 / len(task.columns["kinds"]))
+        else:
+            assert value is None, kind
 
 
 def test_ifeval_ignores_the_reasoning_block(ifeval_env):
@@ -537,13 +549,19 @@ def test_ifeval_pathological_answers_are_checked_in_linear_time(name, ifeval_env
     """Answers built to make backtracking regular expressions take quadratic time are graded (and fail) quickly;
     a quadratic checker would take minutes on these."""
     task = _ifeval_task(Constraint("json", ""), TWO_BULLETS, Constraint("sentence_count", "", count=2))
+    started = time.monotonic()
     assert ifeval_env.grade(task, HUGE[name]).reward < 1.0
     for kind in KINDS:
-        satisfied(Constraint(kind, "", count=2, relation="at least", words=("ocean",), text="lower"), HUGE[name])
+        met = satisfied(Constraint(kind, "", count=2, relation="at least", words=("ocean",), text="lower"), HUGE[name])
+        assert isinstance(met, bool), kind
+    assert time.monotonic() - started < 5  # ~0.5 s here; a quadratic checker takes minutes
 
 
 @pytest.mark.parametrize("text", ["<answer>" * 50_000, "</answer>" * 50_000,
                                   "<answer>" + "1+" * 100_000 + "1</answer>"])
 def test_answer_tags_are_found_in_linear_time(text, countdown_env, multilabel_env):
-    assert countdown_env.grade(countdown_env.tasks()[0], text).reward == 0.0
-    assert multilabel_env.grade(multilabel_env.tasks()[0], text).reward == 0.0
+    countdown_task, multilabel_task = countdown_env.tasks()[0], multilabel_env.tasks()[0]  # loaded outside the clock
+    started = time.monotonic()
+    assert countdown_env.grade(countdown_task, text).reward == 0.0
+    assert multilabel_env.grade(multilabel_task, text).reward == 0.0
+    assert time.monotonic() - started < 2
