@@ -38,7 +38,8 @@ def test_multi_turn_failed_attempt_returns_feedback_and_continues(grader):
     assert 0 < reward < 1 and info["turn"] == 1
     obs, reward, terminated, truncated, info = env.step(env.reference_answer(env.task("level1/01_vector_add")))
     assert terminated and reward == 1.0 and info["turn"] == 2
-    assert [m["role"] for m in info["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert [m["role"] for m in info["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert info["messages"][0]["content"] == env.rows(split=None)[0]["prompt"][0]["content"]  # as in training
 
 
 def test_multi_turn_truncates_when_turns_run_out(grader):

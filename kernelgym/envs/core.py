@@ -227,7 +227,8 @@ class TextEnv(gymnasium.Env):
                 raise ValueError(f"{self.env_id} has no tasks in split {self.split!r}")
             self._task = pool[int(self.np_random.integers(len(pool)))]
         self._turn, self._done = 0, False
-        self._messages = [{"role": "user", "content": self._task.prompt}]
+        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
+        self._messages = system + [{"role": "user", "content": self._task.prompt}]
         return self._task.prompt, {"env_id": self.env_id, "task_id": self._task.task_id, "turn": 0}
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict]:
