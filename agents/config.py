@@ -7,8 +7,8 @@ of them with the library versions, and the TRL version is checked against the te
 
 The command-line options of ``kernelgym train`` and ``kernelgym sft`` are generated from these fields (one option
 per field, its help text from the field's ``help``), so the options and the saved config cannot drift apart.
-``--model tiny`` starts from :data:`TINY_GRPO` / :data:`TINY_SFT` instead of the defaults: the randomly
-initialised tiny model needs full precision, no gradient checkpointing and a far larger learning rate to learn
+``--model tiny`` (or a folder built from it, such as an SFT warm-up's ``merged/``) starts from :data:`TINY_GRPO` /
+:data:`TINY_SFT` instead of the defaults: the randomly initialised tiny model needs full precision, no gradient checkpointing and a far larger learning rate to learn
 anything in minutes on a CPU (values chosen by measurement, see the README).
 """
 from __future__ import annotations
@@ -147,10 +147,21 @@ TINY_SFT: dict[str, Any] = {
 }
 
 
+def is_tiny(model: str | None) -> bool:
+    """``tiny``, or a folder holding a model built from it (``base-model/``, an SFT run's ``merged/``): both are
+    marked by the ``tiny.json`` that records the tiny model's shape.
+
+    >>> is_tiny("tiny"), is_tiny("Qwen/Qwen2.5-0.5B-Instruct")
+    (True, False)
+    """
+    return model == "tiny" or (model is not None and (Path(model) / "tiny.json").is_file())
+
+
 def preset(cls: type[CommonConfig], model: str | None) -> CommonConfig:
-    """The defaults of ``cls``, with the tiny model's settings when ``model`` is ``tiny``."""
+    """The defaults of ``cls``, with the tiny model's settings when ``model`` is the tiny model or built from it
+    (so ``kernelgym train --model SFT_RUN/merged`` after ``kernelgym sft --model tiny`` keeps the tiny settings)."""
     config = cls()
-    if model == "tiny":
+    if is_tiny(model):
         config = dataclasses.replace(config, **(TINY_GRPO if cls is TrainConfig else TINY_SFT))
     return config
 

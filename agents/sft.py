@@ -153,11 +153,22 @@ def sft(config: SFTRunConfig) -> SFTRun:
         merged = PeftModel.from_pretrained(base, str(out / "adapter")).merge_and_unload()
         merged.save_pretrained(out / "merged")
         tokenizer.save_pretrained(out / "merged")
+        keep_tiny_marker(config, out)
         plot_metrics(out / "metrics.jsonl", out / "loss_curve.png", title="SFT: " + ", ".join(config.env),
                      keys=("loss",))
         print(json.dumps({"steps": trainer.state.global_step, "rows": len(rows), "merged": str(out / "merged")}),
               file=sys.stderr)
     return SFTRun(out=out, config=config, rows=rows, trainer=trainer)
+
+
+def keep_tiny_marker(config: SFTRunConfig, out: Path) -> None:
+    """Copy the tiny model's ``tiny.json`` into ``merged/`` when the run started from it, so that ``kernelgym train
+    --model RUN/merged`` takes the tiny model's settings (:func:`kernelgym.agents.config.is_tiny`)."""
+    import shutil
+
+    source = out / "base-model" if config.model == "tiny" else Path(config.model)
+    if (source / "tiny.json").is_file():
+        shutil.copyfile(source / "tiny.json", out / "merged" / "tiny.json")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,10 @@ tokens, and saves both in one folder that ``from_pretrained`` loads like any oth
 demonstrations: it learns simple text tasks within minutes on two CPU cores; it will never write a kernel.
 
 Every byte sequence is encodable, so any prompt (a kernel problem, a math question) tokenizes, at one token per
-byte. The chat template is::
+byte. The answer tags of the text environments (``<answer>``, ``</answer>``, ``<think>``, ``</think>``) are single
+tokens: the model then learns the answer format in a 40-step warm-up (``kernelgym sft``) rather than hundreds of
+steps spelling the tags byte by byte (measured on Countdown: 42% of samples close an answer block after 40 steps
+with the tags as tokens; none after 200 steps without). The chat template is::
 
     <|user|>{prompt}<|end|><|assistant|>{answer}<|end|>
 
@@ -20,6 +23,7 @@ from pathlib import Path
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLES = ("<|system|>", "<|user|>", "<|assistant|>")
+TAGS = ("<answer>", "</answer>", "<think>", "</think>")  # ordinary tokens: decoded with the text, never skipped
 CHAT_TEMPLATE = (
     "{% for message in messages %}<|{{ message['role'] }}|>{{ message['content'] }}<|end|>{% endfor %}"
     "{% if add_generation_prompt %}<|assistant|>{% endif %}"
@@ -51,7 +55,7 @@ class TinyConfig:
 
 
 def build_tokenizer():
-    """A byte-level tokenizer with no merges: 256 byte tokens plus the pad, end and role tokens.
+    """A byte-level tokenizer with no merges: 256 byte tokens, the pad, end and role tokens, and the answer tags.
 
     Returns:
         A ``transformers.PreTrainedTokenizerFast`` with ``pad_token``, ``eos_token`` and a chat template.
@@ -59,6 +63,8 @@ def build_tokenizer():
     >>> tok = build_tokenizer()
     >>> tok.decode(tok("héllo")["input_ids"])
     'héllo'
+    >>> tok.tokenize("<answer>1</answer>")
+    ['<answer>', '1', '</answer>']
     """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
@@ -71,6 +77,7 @@ def build_tokenizer():
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, pad_token=PAD, eos_token=END,
                                         additional_special_tokens=list(ROLES), padding_side="left",
                                         truncation_side="left")
+    tokenizer.add_tokens(list(TAGS))
     tokenizer.chat_template = CHAT_TEMPLATE
     return tokenizer
 

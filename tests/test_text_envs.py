@@ -218,23 +218,33 @@ def test_countdown_grades_the_last_answer_block(countdown_env):
     "1e2",
     "-1",
 ])
-def test_countdown_hostile_answers_earn_nothing(answer, countdown_env):
-    """Code, huge numbers not given, the bare target, deep nesting, floats, unary minus: all score 0."""
+def test_countdown_hostile_answers_earn_only_the_format_share(answer, countdown_env):
+    """Code, huge numbers not given, the bare target, deep nesting, floats, unary minus: never correct; a closed
+    answer block earns TinyZero's format share (0.1) and no more."""
     env = countdown_env
     task = env.tasks()[0]
     answer = answer.replace("TARGET", str(task.columns["target"]))
-    _, reward, terminated, _, _ = step(env, task.task_id, f"<answer>{answer}</answer>")
-    assert reward == 0.0 and not terminated
+    _, reward, terminated, _, info = step(env, task.task_id, f"<answer>{answer}</answer>")
+    assert reward == pytest.approx(0.1) and not terminated
+    assert info["components"] == {"format": 1.0, "correct": 0.0}
+
+
+def test_countdown_unclosed_answer_block_earns_nothing(countdown_env):
+    """The format share needs a closed block: the solution after an unclosed <answer> tag scores 0."""
+    env = countdown_env
+    task = env.tasks()[0]
+    assert step(env, task.task_id, f"<answer>{task.columns['solution']}")[1] == 0.0
 
 
 def test_countdown_use_all_refuses_a_subset(countdown_env):
-    """With use_all, a solution that reaches the target but leaves a number out is invalid (0)."""
+    """With use_all, a solution that reaches the target but leaves a number out is not correct (format only)."""
     free = countdown_env
     task = _countdown_task(free, lambda t: len(re.findall(r"\d+", t.columns["solution"])) < len(t.columns["numbers"]))
     answer = f"<answer>{task.columns['solution']}</answer>"
     assert free.grade(task, answer).reward == 1.0
     strict = CountdownEnv(size=1, use_all=True)
-    assert strict.grade(task, answer).reward == 0.0
+    assert strict.grade(task, answer).reward == pytest.approx(0.1)
+    assert not strict.grade(task, answer).solved
     assert "exactly once" in strict.tasks()[0].prompt
 
 
@@ -557,11 +567,14 @@ def test_ifeval_pathological_answers_are_checked_in_linear_time(name, ifeval_env
     assert time.monotonic() - started < 5  # ~0.5 s here; a quadratic checker takes minutes
 
 
-@pytest.mark.parametrize("text", ["<answer>" * 50_000, "</answer>" * 50_000,
-                                  "<answer>" + "1+" * 100_000 + "1</answer>"])
-def test_answer_tags_are_found_in_linear_time(text, countdown_env, multilabel_env):
+@pytest.mark.parametrize(("text", "countdown_reward"), [("<answer>" * 50_000, 0.0), ("</answer>" * 50_000, 0.0),
+                                                      ("<answer>" + "1+" * 100_000 + "1</answer>", 0.1)],
+                         ids=["open_tags", "close_tags", "long_sum"])
+def test_answer_tags_are_found_in_linear_time(text, countdown_reward, countdown_env, multilabel_env):
+    """Unclosed or unopened tags earn nothing; a closed block holding an over-long sum earns Countdown's format
+    share only (the expression is refused by its length)."""
     countdown_task, multilabel_task = countdown_env.tasks()[0], multilabel_env.tasks()[0]  # loaded outside the clock
     started = time.monotonic()
-    assert countdown_env.grade(countdown_task, text).reward == 0.0
+    assert countdown_env.grade(countdown_task, text).reward == pytest.approx(countdown_reward)
     assert multilabel_env.grade(multilabel_task, text).reward == 0.0
     assert time.monotonic() - started < 2

@@ -128,24 +128,57 @@ def test_mixture_grades_a_kernel_environment_through_the_sandboxed_grader(tmp_pa
     assert rewards == [pytest.approx(0.7)]
 
 
-def test_countdown_two_steps(tmp_path):
+SMALL_GRPO = ["--max-steps", "2", "--num-generations", "4", "--per-device-train-batch-size", "8",
+              "--max-completion-length", "16", "--eval-steps", "0"]
+
+
+def test_countdown_from_a_random_model_has_no_signal(tmp_path):
     """The issue's command, ``kernelgym train --env kernelgym/countdown-v0 --model tiny --max-steps 2 --out DIR``
-    (made smaller). A random tiny model never writes an <answer> block, so every completion of a group earns 0 and
-    GRPO's advantage, hence its gradient, is exactly zero: the components are logged and the adapter moves exactly
-    when some group's rewards varied. Mixed with an environment where they vary, the adapter learns."""
-    from kernelgym.agents.train import train
+    (made smaller), from the random model: the components are logged, and the adapter moves exactly when some
+    group's rewards varied. A random model never closes an <answer> block, so every completion of a group earns 0
+    and GRPO's advantage, hence its gradient, is zero: the next test warms the model up first."""
     from kernelgym.cli import main
 
-    assert main(["train", "--env", COUNTDOWN, "--model", "tiny", "--max-steps", "2", "--out", str(tmp_path),
-                 "--num-generations", "4", "--per-device-train-batch-size", "8", "--max-completion-length", "16",
-                 "--eval-steps", "0"]) == 0
+    assert main(["train", "--env", COUNTDOWN, "--model", "tiny", "--out", str(tmp_path), *SMALL_GRPO]) == 0
     records = [r for r in metrics(tmp_path) if "reward" in r]
     assert len(records) == 2 and all(f"rewards/{c}/mean" in r for r in records for c in ("format", "correct"))
     flat = all(r["frac_reward_zero_std"] == 1.0 for r in records)
     moved = any(t.abs().max() > 0 for name, t in saved_lora(tmp_path / "adapter").items() if "lora_B" in name)
     assert moved != flat, "the adapter must move exactly when some group's rewards varied"
-    # four rows, two of each environment, one pass: the digit prompts give the groups their spread
-    mixed = train(tiny(tmp_path / "mixed", COUNTDOWN, DIGITS, max_completion_length=16, train_size=4))
+
+
+def test_countdown_after_a_warm_up_trains_the_adapter(tmp_path):
+    """ReFT's recipe on Countdown alone: ``kernelgym sft`` (40 steps on the train split's reference solutions),
+    then two GRPO steps from its merged model. The warmed-up model closes an answer block in some samples and not in
+    others, so the groups' rewards vary (TinyZero's format share), and the adapter learns; the base (the merged
+    model) does not move, and the run keeps the tiny model's settings."""
+    from transformers import AutoModelForCausalLM
+
+    from kernelgym.cli import main
+
+    warm, run = tmp_path / "sft", tmp_path / "grpo"
+    assert main(["sft", "--env", COUNTDOWN, "--model", "tiny", "--max-steps", "40", "--save-steps", "40",
+                 "--out", str(warm)]) == 0
+    assert main(["train", "--env", COUNTDOWN, "--model", str(warm / "merged"), "--out", str(run), *SMALL_GRPO]) == 0
+    records = [r for r in metrics(run) if "reward" in r]
+    assert len(records) == 2 and all(f"rewards/{c}/mean" in r for r in records for c in ("format", "correct"))
+    assert any(r["frac_reward_zero_std"] < 1.0 for r in records), "no group's rewards varied after the warm-up"
+    b_matrices = [t for name, t in saved_lora(run / "adapter").items() if "lora_B" in name]
+    assert b_matrices and all(t.abs().max() > 0 for t in b_matrices), "the adapter did not move"
+    from peft import PeftModel
+
+    trained = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(warm / "merged"), str(run / "adapter"))
+    assert base_hashes(trained) == base_hashes(AutoModelForCausalLM.from_pretrained(warm / "merged"))
+    config = json.loads((run / "config.json").read_text())["config"]
+    assert config["learning_rate"] == preset(TrainConfig, "tiny").learning_rate and config["dtype"] == "float32"
+
+
+def test_countdown_mixed_with_a_graded_by_degrees_environment_trains_the_adapter(tmp_path):
+    """Four rows, two of each environment, one pass: the digit prompts give the groups their spread, and both
+    environments' components are logged under their own names."""
+    from kernelgym.agents.train import train
+
+    mixed = train(tiny(tmp_path, COUNTDOWN, DIGITS, max_completion_length=16, train_size=4))
     assert_trained(mixed, ["countdown-v0/format", "countdown-v0/correct", "repeat-digit-v0/length"])
 
 

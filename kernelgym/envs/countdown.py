@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..graders.countdown_game import CORRECT, VALID_MISS, countdown_details
+from ..graders.countdown_game import CORRECT, countdown_details
 from ..graders.text import answer_block
 from ..problem import split_of
 from ..registry import register
@@ -146,9 +146,11 @@ class CountdownEnv(TextEnv):
     what was wrong (the value reached, a number used twice, a forbidden construct); "" at the end.
 
     ## Rewards
-    ``0.1·format + 0.9·correct`` (the grader's 1.0 / 0.1 / 0.0): ``format`` is 1 when an ``<answer>`` block holds
-    a valid expression over the given numbers, ``correct`` is 1 when its value is the target. No answer block, a
-    number not given, a name, a call or a division by zero scores 0.
+    ``0.1·format + 0.9·correct``, TinyZero's 1.0 / 0.1 / 0.0: ``format`` is 1 when the completion has a closed
+    ``<answer>...</answer>`` block, whatever it holds (TinyZero's format score, the first signal GRPO gets from a
+    model that cannot solve a puzzle yet); ``correct`` is 1 when the block holds a valid expression over the given
+    numbers whose value is the target. A number not given, a name, a call or a division by zero is never correct,
+    and nothing in the block is ever run. No answer block scores 0.
 
     ## Episode End
     Terminated when the expression reaches the target; truncated when ``max_turns`` attempts were made.
@@ -199,7 +201,7 @@ class CountdownEnv(TextEnv):
                             "your final answer as <answer>EXPRESSION</answer>.")
         grade = countdown_details(block, numbers, target, use_all=self.use_all)  # the block: found once
         solved = grade.score == CORRECT
-        return weighted({"format": float(grade.score >= VALID_MISS), "correct": float(solved)}, WEIGHTS,
+        return weighted({"format": 1.0, "correct": float(solved)}, WEIGHTS,
                         solved=solved, record=grade,
                         feedback="" if solved else f"Your answer {grade.answer!r}: {grade.reason}.")
 
