@@ -11,7 +11,7 @@ All three run `--workers` gradings at once and do the same correctness work (eve
 compile check is left out of all three (it cannot run in-process after the interpreter); the pool's figure with
 the compile check is printed for information. Usage:
 
-    python benchmarks/throughput.py --quick      # a few minutes on 2 cores
+    python benchmarks/throughput.py --quick      # under a minute on 2 idle cores
 
 The last line is `pool_vs_cold=X.XX pool_vs_bare=Y.YY` (cold time / pool time, pool time / bare time).
 """

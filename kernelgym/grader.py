@@ -25,7 +25,7 @@ from .sandbox import protocol
 from .sandbox.child import Job, Run
 from .sandbox.isolation import Limits, remove_pids_cgroup
 from .sandbox.pool import Zygote, ZygotePool, kill_child
-from .static_checks import check_source
+from .static_checks import check_source, warm as warm_static_checks
 
 MAX_SPECS = 64
 # Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
@@ -130,9 +130,12 @@ class Grader:
 
     def warm(self) -> list[str]:
         """Start every zygote of every mode this grader uses (``config.workers`` per mode) now, in parallel,
-        rather than on the first gradings; return the modes."""
+        rather than on the first gradings, and import what the static checks resolve names against; return the
+        modes."""
         from concurrent.futures import ThreadPoolExecutor
 
+        if self.config.static_checks:
+            warm_static_checks()
         modes = self.modes
         with ThreadPoolExecutor(len(modes)) as threads:
             list(threads.map(lambda mode: self.pool(mode).warm(), modes))

@@ -46,7 +46,11 @@ def _warm_imports(mode: str) -> None:
     else:
         import triton.backends.compiler  # noqa: F401
         import triton.compiler  # noqa: F401
-        import triton.experimental.gluon  # noqa: F401  (imported lazily by the compiler otherwise)
+    # Imported lazily by the first kernel launch (the interpreter's too): about 50 modules, some 80 ms that every
+    # child would otherwise pay again.
+    import triton.compiler.code_generator  # noqa: F401
+    import triton.experimental.gluon  # noqa: F401
+    import triton.language.extra.libdevice  # noqa: F401
     from . import child, hooks, timing  # noqa: F401
     del triton
 
