@@ -106,7 +106,7 @@ def degeneracy(problem: Problem) -> list[str]:
             model = problem.build_model(init_inputs, seed)
             runs.append((model, inputs, _as_list(model(*inputs))))
     reasons = []
-    (model_a, inputs_a, out_a), (_, inputs_b, out_b) = runs[0], runs[1]
+    (model_a, _, out_a), (_, inputs_b, out_b) = runs[0], runs[1]
     with torch.no_grad():
         other_inputs = _as_list(model_a(*inputs_b))
     if compare_outputs(out_a, other_inputs, problem.atol, problem.rtol).ok:

@@ -16,8 +16,6 @@ from typing import NamedTuple
 
 import psutil
 
-from . import protocol
-
 
 class Spawned(NamedTuple):
     """A freshly forked sandboxed child."""

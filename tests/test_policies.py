@@ -13,31 +13,11 @@ from kernelgym.agents.policies import (HFPolicy, OpenAIPolicy, PolicyError, Prom
 
 
 def build_tiny_llama(folder):
-    """A randomly initialised 2-layer Llama (hidden 64, one head of 64) and a byte-level BPE tokenizer trained on
-    a few strings, with a chat template, saved to ``folder``. Nothing is downloaded."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    """``--model tiny``'s model and tokenizer (:mod:`kernelgym.agents.tiny`) with one attention head of width 64,
+    the smallest head vLLM's CPU build serves, saved to ``folder``. Nothing is downloaded."""
+    from kernelgym.agents.tiny import TinyConfig, build_tiny_model
 
-    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=320, special_tokens=["<unk>", "<s>", "</s>", "<pad>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tokenizer.train_from_iterator(["import triton", "class ModelNew(nn.Module):", "```python\n```",
-                                   "def forward(self, x):\n    return x"], trainer)
-    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<unk>", bos_token="<s>",
-                                   eos_token="</s>", pad_token="<pad>")
-    fast.chat_template = ("{% for m in messages %}<s>{{ m['role'] }}\n{{ m['content'] }}</s>{% endfor %}"
-                          "{% if add_generation_prompt %}<s>assistant\n{% endif %}")
-    fast.save_pretrained(folder)
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(fast), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=1, num_key_value_heads=1, head_dim=64, max_position_embeddings=4096,
-                         bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
-                         pad_token_id=fast.pad_token_id)
-    LlamaForCausalLM(config).save_pretrained(folder)
-    return folder
+    return build_tiny_model(folder, TinyConfig(num_attention_heads=1, max_position_embeddings=4096))
 
 
 @pytest.fixture(scope="module")
