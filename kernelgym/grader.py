@@ -241,7 +241,7 @@ class Grader:
         errors: list[str] = []
         efficiencies: list[float] = []
         order = [("run", index) for index in range(len(expected))] + [("ablation", 0)]
-        with closing(_in_order(self._session(mode, job, result), result, order)) as messages:
+        with closing(_in_order(self.session(mode, job, result), result, order)) as messages:
             for header, buffers in messages:
                 kind = header.get("type")
                 if kind == "error":
@@ -302,8 +302,23 @@ class Grader:
             errors.append(f"{target.label}: {comparison.message}")
         return True
 
-    def _session(self, mode: str, job: Job, result: KernelResult):
-        """Fork a child, send the job, yield its messages until ``done``; enforce the deadline; clean up."""
+    def session(self, mode: str, job: Job, result: KernelResult):
+        """Run one job in a fresh sandboxed child forked from a ``mode`` zygote; yield its messages until ``done``.
+
+        The way to run anything in the sandbox (the kernel runs, the compile check, GPU timing, the Python grader).
+        The child gets a private work directory and cgroup; the deadline is ``config.timeout_s``. Nothing the
+        child says is trusted: ``result`` records what the session itself saw (the isolation layers, refused
+        audit events as ``sandbox_denied:*`` flags, a timeout, a crash or a protocol violation), and the child is
+        killed and cleaned up when the generator ends, however it ends.
+
+        Args:
+            mode: The zygote mode (``interpret``, ``compile`` or ``cuda``).
+            job: The job (its ``workdir`` and ``cgroup`` are set here).
+            result: Where the session's own findings go.
+
+        Yields:
+            ``(header, buffers)`` for every message but ``hello`` and ``done``.
+        """
         workdir = tempfile.mkdtemp(prefix="kernelgym-")
         job.workdir = workdir
         job.cgroup = f"kernelgym-{job.secret[:16]}"
@@ -353,7 +368,7 @@ class Grader:
             job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
                       limits=self.config.limits, specs=missing, target=target, hidden=list(hidden))
             session = KernelResult()  # trusted only if the session ends cleanly, with one "compiled" message
-            replies = [h for h, _ in self._session("compile", job, session) if h.get("type") == "compiled"]
+            replies = [h for h, _ in self.session("compile", job, session) if h.get("type") == "compiled"]
             for hack in session.hacks:
                 result.flag(hack)
             if session.failure or len(replies) != 1:

@@ -70,7 +70,7 @@ def time_problem(grader, problem, source: str, result: KernelResult) -> None:
     order = [(kind, index) for index in range(len(references)) for kind in ("timing", "timing_recheck")]
     ratios: dict[int, float] = {}
     rechecked: set[int] = set()
-    with closing(_in_order(grader._session("cuda", job, result), result, order)) as messages:
+    with closing(_in_order(grader.session("cuda", job, result), result, order)) as messages:
         for header, buffers in messages:  # each timing case once, then its re-check, in order
             kind, index = header.get("type"), header.get("index")
             if kind == "error":  # importing the answer failed: no speed

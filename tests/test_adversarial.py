@@ -537,7 +537,7 @@ def test_malformed_tensors_end_the_session(vector_add):
             closed.append(True)
 
     grader = Grader(GraderConfig(device="cpu", check_compile=False))
-    grader._session = session
+    grader.session = session
     expected, ablation = grader._references(vector_add)
     result = KernelResult()
     grader._run(vector_add, "source", expected, ablation, result)
