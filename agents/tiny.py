@@ -100,7 +100,8 @@ def build_tiny_model(folder: str | Path, config: TinyConfig = TinyConfig()) -> P
 
     folder = Path(folder)
     marker = folder / "tiny.json"
-    if marker.is_file() and json.loads(marker.read_text()) == asdict(config):
+    record = {**asdict(config), "answer_tags": list(TAGS)}  # a folder built before the tags were tokens is rebuilt
+    if marker.is_file() and json.loads(marker.read_text()) == record:
         return folder
     tokenizer = build_tokenizer()
     model_config = LlamaConfig(
@@ -119,5 +120,5 @@ def build_tiny_model(folder: str | Path, config: TinyConfig = TinyConfig()) -> P
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    marker.write_text(json.dumps(asdict(config), indent=2))
+    marker.write_text(json.dumps(record, indent=2))
     return folder

@@ -234,6 +234,26 @@ def test_drop_flat_removes_exactly_the_prompts_without_signal():
         drop_flat(rows[:1], report)
 
 
+def test_tiny_model_folder_built_with_other_tokens_is_rebuilt(tmp_path):
+    """A folder is reused only when its tiny.json records the same shape and answer tags: one built before the
+    tags were single tokens is rebuilt, and its tokenizer then has them."""
+    from dataclasses import asdict
+
+    from transformers import AutoTokenizer
+
+    from kernelgym.agents.tiny import TinyConfig, build_tiny_model
+
+    folder = build_tiny_model(tmp_path / "tiny")
+    weights = folder / "model.safetensors"
+    built = weights.stat().st_mtime_ns
+    assert build_tiny_model(folder).joinpath("model.safetensors").stat().st_mtime_ns == built  # reused
+    (folder / "tiny.json").write_text(json.dumps(asdict(TinyConfig())))  # as an older build wrote it
+    weights.unlink()
+    build_tiny_model(folder)
+    assert weights.is_file()
+    assert AutoTokenizer.from_pretrained(folder).tokenize("<answer>1</answer>") == ["<answer>", "1", "</answer>"]
+
+
 @pytest.mark.parametrize("name", ["kernelgym.agents.config", "kernelgym.agents.data", "kernelgym.agents.tiny",
                                   "kernelgym.envs.toy"])
 def test_doctests_pass(name):
