@@ -8,8 +8,9 @@ of them with the library versions, and the TRL version is checked against the te
 The command-line options of ``kernelgym train`` and ``kernelgym sft`` are generated from these fields (one option
 per field, its help text from the field's ``help``), so the options and the saved config cannot drift apart.
 ``--model tiny`` (or a folder built from it, such as an SFT warm-up's ``merged/``) starts from :data:`TINY_GRPO` /
-:data:`TINY_SFT` instead of the defaults: the randomly initialised tiny model needs full precision, no gradient checkpointing and a far larger learning rate to learn
-anything in minutes on a CPU (values chosen by measurement, see the README).
+:data:`TINY_SFT` instead of the defaults: the randomly initialised tiny model needs full precision, no gradient
+checkpointing and a far larger learning rate to learn anything in minutes on a CPU (values chosen by measurement,
+see the README).
 """
 from __future__ import annotations
 
