@@ -1,16 +1,19 @@
-"""Soak: the whole adversarial suite, graded three times in a row by one grader, leaves nothing behind.
+"""Soak: the whole adversarial suite, graded round after round by one grader, leaves nothing behind.
 
-After every attack that reached the sandbox, and after each round, the reference vector-add answer must still get
-full marks; every attack must get the same exact verdict each round (``test_adversarial.EXPECTED``). At the end:
-no process the gradings started is alive, no file appeared outside temporary directories, and the grader's own
-memory grew by less than 50 MB. The gradings make their working directories in a temporary directory of their
-own, which must end empty.
+Two soaks: the default grader, three rounds (most attacks are refused by the static checks and never run), and the
+static checks off, two rounds, so that every attack runs in the sandbox (fork bombs, daemons, disk fills, signals,
+channel forgeries, timeouts). After every attack that reached the sandbox, and after each round, the reference
+vector-add answer must still get full marks; every attack must get the same exact verdict each round
+(``test_adversarial.EXPECTED`` / ``RUNTIME``). At the end: no process the gradings started is alive, no file
+appeared outside temporary directories, and the grader's own memory grew by less than 50 MB. The gradings make
+their working directories in a temporary directory of their own, which must end empty.
 """
 from __future__ import annotations
 
 import gc
 import os
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import psutil
@@ -19,7 +22,7 @@ import pytest
 from conftest import PROBLEMS, ROOT, attack, fenced
 from kernelgym.grader import Grader, GraderConfig
 from kernelgym.problem import load_problem
-from test_adversarial import EXPECTED, assert_still_sound, check
+from test_adversarial import EXPECTED, RUNTIME, Expected, assert_still_sound, check
 
 ROUNDS = 3
 MAX_GROWTH_BYTES = 50 * 2**20
@@ -31,6 +34,20 @@ WATCHED_TREES = [ROOT / "problems"]
 
 @pytest.mark.slow
 def test_three_rounds_of_every_attack_leave_nothing_behind(tmp_path, monkeypatch):
+    config = GraderConfig(timeout_s=10)
+    _soak(tmp_path, monkeypatch, config, config, EXPECTED, ROUNDS)
+
+
+@pytest.mark.slow
+def test_two_rounds_of_every_attack_in_the_sandbox_leave_nothing_behind(tmp_path, monkeypatch):
+    """Static checks off: the runtime layers alone, attack after attack; the ones that never return are graded by
+    a grader with a shorter wall-clock limit."""
+    _soak(tmp_path, monkeypatch, GraderConfig(timeout_s=10, static_checks=False),
+          GraderConfig(timeout_s=6, static_checks=False), RUNTIME, 2)
+
+
+def _soak(tmp_path, monkeypatch, config: GraderConfig, impatient: GraderConfig, expected: dict[str, Expected],
+          rounds: int) -> None:
     workdirs = tmp_path / "workdirs"
     workdirs.mkdir()
     files = _files()
@@ -38,27 +55,34 @@ def test_three_rounds_of_every_attack_leave_nothing_behind(tmp_path, monkeypatch
     me = psutil.Process()
     before = {p.pid for p in me.children(recursive=True)}
     problems = _problem_cache()
-    with Grader(GraderConfig(timeout_s=10)) as grader:
-        for name in sorted({e.problem for e in EXPECTED.values()}):  # warm: imports, zygotes, torch's pools
+    with ExitStack() as stack:
+        grader = stack.enter_context(Grader(config))
+        slow = grader if impatient == config else stack.enter_context(Grader(impatient))
+        for name in sorted({e.problem for e in expected.values()}):  # warm: imports, zygotes, torch's pools
             problem = problems(name)
             assert grader.grade(problem, fenced(problem.solution_path.read_text())).correct
         baseline = _rss(me)
-        for _ in range(ROUNDS):
-            _one_round(grader, problems)
+        for _ in range(rounds):
+            _one_round(grader, slow, problems, expected)
             assert _leaked(me, before) == []
         growth = _rss(me) - baseline
-    assert growth < MAX_GROWTH_BYTES, f"the grader grew by {growth / 2**20:.1f} MB over {ROUNDS} rounds"
+    assert growth < MAX_GROWTH_BYTES, f"the grader grew by {growth / 2**20:.1f} MB over {rounds} rounds"
     assert _leaked(me, before, zygotes_too=True) == []
     assert list(workdirs.iterdir()) == []
     monkeypatch.undo()
     assert _files() == files
 
 
-def _one_round(grader: Grader, problems) -> None:
-    for name in sorted(EXPECTED):
-        expected = EXPECTED[name]
-        check(grader.grade(problems(expected.problem), fenced(attack(name))), expected)
-        if expected.failure != "static":  # refused before running: nothing reached the sandbox
+def _one_round(grader: Grader, slow: Grader, problems, expected: dict[str, Expected]) -> None:
+    for name in sorted(expected):
+        verdict = expected[name]
+        grading = slow if verdict.failure == "timeout" else grader
+        result = grading.grade(problems(verdict.problem), fenced(attack(name)))
+        if verdict.layer and verdict.layer not in result.isolation:
+            assert not result.correct, f"{name}: graded correct without the {verdict.layer} layer"
+        else:
+            check(result, verdict)
+        if verdict.failure != "static":  # refused before running: nothing reached the sandbox
             assert_still_sound(grader, problems)
     assert_still_sound(grader, problems)
 
