@@ -37,8 +37,9 @@ def _f(default: Any, help: str, group: str, **kwargs) -> Any:
 class CommonConfig:
     """Settings shared by GRPO and SFT runs."""
 
-    env: list[str] = _f([], "environment id, or ID:WEIGHT for a mixture share (repeatable)", "data",
-                        metavar="ID[:WEIGHT]", repeat=True)
+    env: list[str] = _f([], "an environment id or YAML/JSON spec path, optionally with arguments of "
+                            "kernelgym.make (?difficulty=1&size=500; values are JSON or text) and a mixture weight "
+                            "(:3); repeatable", "data", metavar="ID[?KEY=VALUE&...][:WEIGHT]", repeat=True)
     model: str = _f("tiny", "a local model folder or a hub name; 'tiny' builds a small random model locally "
                             "(no hub access)", "model")
     out: str = _f("runs/train", "the run folder (created)", "model")
@@ -220,21 +221,77 @@ def from_args(cls: type[CommonConfig], args: argparse.Namespace) -> CommonConfig
     return config
 
 
-def parse_env(spec: str) -> tuple[str, float]:
-    """Split ``ID[:WEIGHT]`` into the id and its mixture weight (1 when absent).
+@dataclass(frozen=True)
+class EnvSpec:
+    """One ``--env`` option: an environment id (or a YAML/JSON spec path), its arguments and its mixture weight.
+
+    Attributes:
+        env_id: What :func:`kernelgym.make` builds.
+        weight: The environment's share of the training rows (relative to the others).
+        kwargs: Keyword arguments of :func:`kernelgym.make` (``difficulty``, ``path``, ``size``, ...).
+    """
+
+    env_id: str
+    weight: float = 1.0
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_env(spec: str) -> EnvSpec:
+    """Read ``ID[?KEY=VALUE[&KEY=VALUE...]][:WEIGHT]``. Values are JSON (``1``, ``0.5``, ``true``) or else text.
 
     >>> parse_env("kernelgym/countdown-v0:3")
-    ('kernelgym/countdown-v0', 3.0)
-    >>> parse_env("kernelgym/kernels-v0")
-    ('kernelgym/kernels-v0', 1.0)
+    EnvSpec(env_id='kernelgym/countdown-v0', weight=3.0, kwargs={})
+    >>> parse_env("kernelgym/countdown-v0?difficulty=1&use_all=true:2")
+    EnvSpec(env_id='kernelgym/countdown-v0', weight=2.0, kwargs={'difficulty': 1, 'use_all': True})
+    >>> parse_env("kernelgym/math-v0?path=gsm8k/train.jsonl&file_split=train").kwargs
+    {'path': 'gsm8k/train.jsonl', 'file_split': 'train'}
+
+    Raises:
+        ValueError: An argument is not ``KEY=VALUE``.
     """
-    head, sep, tail = spec.rpartition(":")
+    head, weight = spec, 1.0
+    left, sep, tail = spec.rpartition(":")
     if sep:
         try:
-            return head, float(tail)
+            head, weight = left, float(tail)
         except ValueError:
             pass
-    return spec, 1.0
+    env_id, _, query = head.partition("?")
+    kwargs: dict[str, Any] = {}
+    for pair in query.split("&") if query else []:
+        key, equals, value = pair.partition("=")
+        if not key.isidentifier() or not equals:
+            raise ValueError(f"--env {spec!r}: expected KEY=VALUE after '?', not {pair!r}")
+        try:
+            kwargs[key] = json.loads(value)
+        except ValueError:
+            kwargs[key] = value
+    return EnvSpec(env_id, weight, kwargs)
+
+
+def make_envs(specs: list[str]) -> tuple[list, list[float]]:
+    """The environments of ``--env`` options, and their mixture weights.
+
+    Raises:
+        SystemExit: An option does not parse, names an unknown environment, gives it an argument it does not take,
+            or names an environment a second time (each needs its own id, so that rewards can be routed to it).
+    """
+    import kernelgym
+
+    envs, weights = [], []
+    for text in specs:
+        try:
+            spec = parse_env(text)
+            env = kernelgym.make(spec.env_id, **spec.kwargs)
+        except (KeyError, TypeError, ValueError, OSError) as exc:
+            reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc  # KeyError's str() quotes it
+            raise SystemExit(f"--env {text}: {reason}") from None
+        if any(other.env_id == env.env_id for other in envs):
+            raise SystemExit(f"--env {text}: {env.env_id} is already in the mixture; each environment may appear "
+                             f"once (give it one weight)")
+        envs.append(env)
+        weights.append(spec.weight)
+    return envs, weights
 
 
 def versions() -> dict[str, str]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import SFTRunConfig, add_arguments as add_config_arguments, check_trl, from_args, parse_env, save
+from .config import SFTRunConfig, add_arguments as add_config_arguments, check_trl, from_args, make_envs, save
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,17 +87,14 @@ def sft(config: SFTRunConfig) -> SFTRun:
     from peft import LoraConfig, PeftModel
     from trl import SFTConfig, SFTTrainer
 
-    import kernelgym
     from .callbacks import MetricsLog, plot_metrics
     from .train import is_first_process, load_model, lora_targets, resolve_bf16
 
+    # 1. Rows: reference answers of the train split, in the environments' own prompt format ---------------------
+    envs, weights = make_envs(config.env)
+    rows = reference_rows(envs, weights, config.train_size, config.balance_by, config.seed)
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-
-    # 1. Rows: reference answers of the train split, in the environments' own prompt format ---------------------
-    specs = [parse_env(spec) for spec in config.env]
-    envs = [kernelgym.make(env_id) for env_id, _ in specs]
-    rows = reference_rows(envs, [w for _, w in specs], config.train_size, config.balance_by, config.seed)
 
     # 2. Model and tokenizer ----------------------------------------------------------------------------------
     model, tokenizer = load_model(config, out)

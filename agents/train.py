@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import TrainConfig, add_arguments as add_config_arguments, check_trl, from_args, parse_env, save
+from .config import TrainConfig, add_arguments as add_config_arguments, check_trl, from_args, make_envs, save
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,24 +71,21 @@ def train(config: TrainConfig) -> TrainRun:
     from peft import LoraConfig
     from trl import GRPOConfig, GRPOTrainer
 
-    import kernelgym
     from ..trl_rewards import RewardRouter
     from .callbacks import KeepBest, MetricsLog, plot_metrics
     from .data import build_rows, drop_flat, variance_study
 
-    out = Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
     cuda = torch.cuda.is_available()
     if config.vllm and not cuda:  # before anything in the run folder is touched
         raise SystemExit("--vllm needs a CUDA GPU; without one, leave it off and TRL generates with transformers")
+
+    # 1. Environments (before the run folder is touched: a bad --env loses nothing), rows and reward functions ---
+    envs, weights = make_envs(config.env)
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
     first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
     if first:
         (out / "metrics.jsonl").unlink(missing_ok=True)  # a run into an old folder starts a new log
-
-    # 1. Environments, rows and reward functions --------------------------------------------------------------
-    specs = [parse_env(spec) for spec in config.env]
-    envs = [kernelgym.make(env_id) for env_id, _ in specs]
-    weights = [weight for _, weight in specs]
     train_rows = build_rows(envs, weights, "train", config.train_size, config.balance_by, config.seed)
     with_validation = [(env, w) for env, w in zip(envs, weights) if env.tasks("validation")]
     eval_rows = []

@@ -204,6 +204,36 @@ def test_help_documents_every_option():
     assert "with --model tiny: 0.002" in out
 
 
+def test_env_arguments_and_weights_reach_the_mixture():
+    from kernelgym.agents.config import make_envs
+
+    (easy, digits), weights = make_envs([f"{COUNTDOWN}?difficulty=1&size=20&use_all=true:3", DIGITS])
+    assert (easy.difficulty, len(easy.tasks()), easy.use_all, weights) == (1, 20, True, [3.0, 1.0])
+    assert all(len(t.columns["numbers"]) == 3 for t in easy.tasks())  # difficulty 1: three numbers
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    (f"{COUNTDOWN}?colour=red", "colour"),              # an argument the environment does not take
+    (f"{COUNTDOWN}?difficulty", "expected KEY=VALUE"),  # not KEY=VALUE
+    ("kernelgym/countdown-v9", "did you mean"),         # an unknown id
+])
+def test_a_bad_env_option_is_refused_and_the_run_folder_left_alone(spec, message, tmp_path):
+    from kernelgym.cli import main
+
+    log = tmp_path / "metrics.jsonl"
+    log.write_text('{"step": 1}\n')  # an earlier run's log
+    with pytest.raises(SystemExit, match=message):
+        main(["train", "--env", spec, "--model", "tiny", "--out", str(tmp_path)])
+    assert log.read_text() == '{"step": 1}\n' and sorted(p.name for p in tmp_path.iterdir()) == ["metrics.jsonl"]
+
+
+def test_the_same_environment_twice_is_refused():
+    from kernelgym.agents.config import make_envs
+
+    with pytest.raises(SystemExit, match="already in the mixture"):
+        make_envs([f"{COUNTDOWN}?difficulty=1", f"{COUNTDOWN}?difficulty=3"])
+
+
 def test_balanced_rows_draw_every_group_equally():
     """A frequent class cannot dominate: rows are drawn round-robin over the values of the balancing column."""
     import collections
