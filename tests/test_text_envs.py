@@ -189,7 +189,11 @@ def test_countdown_valid_miss_earns_the_format_share(countdown_env):
     env = countdown_env
     task = _countdown_task(env, lambda t: sum(t.columns["numbers"][:2]) != t.columns["target"])
     a, b = task.columns["numbers"][:2]
-    _, reward, terminated, _, info = step(env, task.task_id, f"<answer>{a} + {b}</answer>")
+    _assert_format_share_only(env, task, f"<answer>{a} + {b}</answer>")
+
+
+def _assert_format_share_only(env, task, completion: str) -> None:
+    _, reward, terminated, _, info = step(env, task.task_id, completion)
     assert reward == pytest.approx(0.1) and not terminated
     assert info["components"] == {"format": 1.0, "correct": 0.0}
 
@@ -224,9 +228,7 @@ def test_countdown_hostile_answers_earn_only_the_format_share(answer, countdown_
     env = countdown_env
     task = env.tasks()[0]
     answer = answer.replace("TARGET", str(task.columns["target"]))
-    _, reward, terminated, _, info = step(env, task.task_id, f"<answer>{answer}</answer>")
-    assert reward == pytest.approx(0.1) and not terminated
-    assert info["components"] == {"format": 1.0, "correct": 0.0}
+    _assert_format_share_only(env, task, f"<answer>{answer}</answer>")
 
 
 def test_countdown_unclosed_answer_block_earns_nothing(countdown_env):
