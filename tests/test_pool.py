@@ -99,3 +99,19 @@ def test_local_executor_has_one_worker_count():
         executor = LocalExecutor(config, workers=workers)
         assert executor.grader.config.workers == expected and not hasattr(executor, "workers")
         executor.close()
+
+
+@pytest.mark.parametrize("exits_after", [0.0, 0.3])
+def test_wait_gone_returns_once_the_process_has_exited(exits_after):
+    """Waiting on an exited child (the grader's cleanup) returns after the exit, never before it, whether the
+    process is still running or already gone."""
+    import subprocess
+    import sys
+
+    from kernelgym.sandbox.pool import wait_gone
+
+    proc = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({exits_after})"])
+    wait_gone(proc.pid, timeout=30)
+    assert psutil.Process(proc.pid).status() == psutil.STATUS_ZOMBIE  # exited, not yet reaped by its parent
+    proc.wait()
+    wait_gone(proc.pid, timeout=30)  # reaped: returns at once
