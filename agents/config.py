@@ -211,6 +211,15 @@ def _parser_of(kind: Any):
     return optional
 
 
+def command_main(cls: type[CommonConfig], recipe, prog: str, description: str, argv: list[str] | None) -> int:
+    """``python -m kernelgym.agents.train`` / ``.sft``: parse ``argv`` into a ``cls`` config and run ``recipe``."""
+    parser = argparse.ArgumentParser(prog=prog, description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser, cls)
+    recipe(from_args(cls, parser.parse_args(argv)))
+    return 0
+
+
 def from_args(cls: type[CommonConfig], args: argparse.Namespace) -> CommonConfig:
     """The config of a run: the preset for ``--model``, with every option the user gave."""
     config = preset(cls, args.model or cls.model)

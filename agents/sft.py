@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import SFTRunConfig, add_arguments as add_config_arguments, check_trl, from_args, make_envs, save
+from .config import (
+    SFTRunConfig, add_arguments as add_config_arguments, check_trl, command_main, from_args, make_envs, save,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -176,10 +178,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` (``kernelgym sft``'s options) and train."""
-    parser = argparse.ArgumentParser(prog="kernelgym sft", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return command_main(SFTRunConfig, sft, "kernelgym sft", __doc__, argv)
 
 
 if __name__ == "__main__":

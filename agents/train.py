@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import TrainConfig, add_arguments as add_config_arguments, check_trl, from_args, make_envs, save
+from .config import (
+    TrainConfig, add_arguments as add_config_arguments, check_trl, command_main, from_args, make_envs, save,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -262,10 +264,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` (``kernelgym train``'s options) and train."""
-    parser = argparse.ArgumentParser(prog="kernelgym train", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return command_main(TrainConfig, train, "kernelgym train", __doc__, argv)
 
 
 if __name__ == "__main__":
