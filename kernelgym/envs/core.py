@@ -191,9 +191,13 @@ class TextEnv(gymnasium.Env):
         """Dataset rows in TRL's conversational format: ``prompt`` (a list of messages: the
         :attr:`system_prompt` if set, then the task's prompt as the user message), ``env_id``, ``task_id`` and the
         task's columns."""
+        return [{"prompt": self.opening(t), "env_id": self.env_id, "task_id": t.task_id, **t.columns}
+                for t in self.tasks(split)]
+
+    def opening(self, task: Task) -> list[dict[str, str]]:
+        """The messages that start an episode of ``task``: the :attr:`system_prompt` if set, then the prompt."""
         system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
-        return [{"prompt": [*system, {"role": "user", "content": t.prompt}], "env_id": self.env_id,
-                 "task_id": t.task_id, **t.columns} for t in self.tasks(split)]
+        return system + [{"role": "user", "content": task.prompt}]
 
     def dataset(self, split: str | None = "train"):
         """:meth:`rows` as a ``datasets.Dataset``, ready for TRL's ``GRPOTrainer`` and ``SFTTrainer``."""
@@ -227,8 +231,7 @@ class TextEnv(gymnasium.Env):
                 raise ValueError(f"{self.env_id} has no tasks in split {self.split!r}")
             self._task = pool[int(self.np_random.integers(len(pool)))]
         self._turn, self._done = 0, False
-        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
-        self._messages = system + [{"role": "user", "content": self._task.prompt}]
+        self._messages = self.opening(self._task)
         return self._task.prompt, {"env_id": self.env_id, "task_id": self._task.task_id, "turn": 0}
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict]:
