@@ -49,7 +49,11 @@ def saved_lora(folder) -> dict:
 
 
 def metrics(out) -> list[dict]:
-    return [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    """The run's metrics.jsonl records, read as the plot reads them (the file must exist)."""
+    from kernelgym.agents.callbacks import read_metrics
+
+    assert (out / "metrics.jsonl").is_file(), "the run wrote no metrics.jsonl"
+    return read_metrics(out / "metrics.jsonl")
 
 
 def assert_trained(run, components: list[str]) -> None:
