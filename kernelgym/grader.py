@@ -23,7 +23,8 @@ from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .sandbox import protocol
 from .sandbox.child import Job, Run
-from .sandbox.isolation import Limits, remove_pids_cgroup
+from .sandbox import cgroups
+from .sandbox.isolation import Limits
 from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source, warm as warm_static_checks
 
@@ -347,14 +348,19 @@ class Grader:
             result.fail("timeout", f"the answer exceeded the wall-clock limit of {self.config.timeout_s:g} s "
                                    f"and was killed")
         except protocol.ChannelClosed:
-            result.fail("crash", "the answer's process exited before grading finished (it exited, was killed by a "
-                                 "signal, or hit a memory/CPU/file limit)")
+            kill_child(child)
+            if cgroups.out_of_memory(job.cgroup):
+                result.fail("crash", f"the answer's process was killed for using more than the "
+                                     f"{job.limits.memory_mb} MB of host memory it is allowed")
+            else:
+                result.fail("crash", "the answer's process exited before grading finished (it exited, was killed "
+                                     "by a signal, or hit a memory/CPU/file limit)")
         except (protocol.ChannelViolation, BrokenPipeError, ConnectionResetError) as exc:
             result.fail("crash", f"the answer's process broke the grading protocol ({exc})")
         finally:
             sock.close()
             kill_child(child)
-            remove_pids_cgroup(job.cgroup)
+            cgroups.remove(job.cgroup)
             shutil.rmtree(workdir, ignore_errors=True)
 
     # --- compile check -------------------------------------------------------------------------------

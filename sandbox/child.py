@@ -62,9 +62,13 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 
-from . import audit, isolation, protocol
+from . import audit, cgroups, isolation, protocol
 from .hooks import Instrumentation, OutOfBoundsAccess, kernel_fingerprint
 from .isolation import Limits
+
+
+# Passed from the zygote to a GPU child: which devices it sees (the zygote's own environment is already scrubbed).
+GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
 
 
 @dataclass
@@ -123,14 +127,21 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
 
 
 def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
-    """Apply every isolation layer the OS allows, in order; return the names of those that took effect."""
+    """Apply every isolation layer the OS allows, in order; return the names of those that took effect.
+
+    A GPU child gets the same layers as a CPU child, changed only as far as CUDA needs: its seccomp filter lets
+    it create Unix sockets (the driver's; every other family is refused, and the host's socket directories are
+    out of sight), and its host memory is capped by the memory cgroup (or, without one, RLIMIT_DATA) rather than
+    an address-space limit, which the driver's device mappings exceed.
+    """
+    gpu = job.device != "cpu"
     layers = ["pid_namespace"] if in_pid_namespace else []
     os.setsid()
-    if job.cgroup and isolation.join_pids_cgroup(job.cgroup, job.limits.processes):
-        layers.append("pids_cgroup")
+    if job.cgroup:
+        layers += cgroups.join(job.cgroup, job.limits.processes, job.limits.memory_mb * 2**20)
     if isolation.unshare(isolation.CLONE_NEWNET):
         layers.append("network_namespace")
-    needs_exec = job.kind == "compile" or job.device != "cpu"  # ptxas, and Triton's launcher on a GPU
+    needs_exec = job.kind == "compile" or gpu  # ptxas, and Triton's launcher on a GPU
     layers += isolation.read_only_filesystem(job.workdir, job.limits.disk_mb, noexec=not needs_exec,
                                              hidden=tuple(job.hidden))
     os.chdir(job.workdir)
@@ -138,15 +149,18 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
            "TRITON_CACHE_DIR": os.path.join(job.workdir, ".triton"), "PYTHONDONTWRITEBYTECODE": "1",
            "TRITON_INTERPRET": os.environ.get("TRITON_INTERPRET", "0"),
            "TRITON_DEFAULT_FP_FUSION": os.environ.get("TRITON_DEFAULT_FP_FUSION", "1")}
+    env.update({key: value for key, value in os.environ.items() if key in GPU_ENVIRONMENT})
     isolation.scrub_environment(env)
     tempfile.tempdir = job.workdir  # the zygote may have cached /tmp, which is read-only here
     isolation.redirect_output(os.path.join(job.workdir, "output.log"))
     isolation.close_other_fds(keep)
-    isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers)
+    memory = "address_space" if not gpu else ("none" if "memory_cgroup" in layers else "data")
+    memory_layer = isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers, memory=memory)
+    layers += [memory_layer] if memory_layer else []
     if isolation.drop_capabilities():
         layers.append("no_capabilities")
     (channel,) = keep
-    if isolation.install_seccomp(channel, allow_exec=needs_exec):
+    if isolation.install_seccomp(channel, allow_exec=needs_exec, unix_sockets=gpu):
         layers.append("seccomp")
     sys.dont_write_bytecode = True
     return layers + ["rlimits"] + (["audit_hook"] if job.kind in ("run", "compile") else [])

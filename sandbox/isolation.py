@@ -36,7 +36,9 @@ CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PIDS_CGROUP_ROOT = "/sys/fs/cgroup/pids"
+# Where host daemons keep their socket files (Docker, D-Bus, systemd, nvidia-persistenced, X11, tmux): covered
+# in the child's mount namespace, because a Unix socket file is reachable whatever the network namespace says.
+SOCKET_DIRECTORIES = ("/run", "/var/run", "/tmp", "/var/tmp", "/dev/shm")
 PR_SET_NO_NEW_PRIVS = 38  # prctl option: no exec may grant privileges again (needed by seccomp and Landlock)
 
 
@@ -81,31 +83,10 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
         raise OSError(errno, f"mount {target}: {os.strerror(errno)}")
 
 
-def join_pids_cgroup(name: str, limit: int) -> bool:
-    """Create ``pids/<name>`` with ``pids.max = limit`` and move this process into it."""
-    path = os.path.join(PIDS_CGROUP_ROOT, name)
-    try:
-        os.makedirs(path, exist_ok=True)
-        with open(os.path.join(path, "pids.max"), "w") as f:
-            f.write(str(limit))
-        with open(os.path.join(path, "cgroup.procs"), "w") as f:
-            f.write("0")
-        return True
-    except OSError:
-        return False
-
-
-def remove_pids_cgroup(name: str) -> None:
-    """Remove a grading's pids cgroup once its processes are gone (called by the grader)."""
-    try:
-        os.rmdir(os.path.join(PIDS_CGROUP_ROOT, name))
-    except OSError:
-        pass
-
-
 def read_only_filesystem(workdir: str, disk_mb: int = 0, noexec: bool = False,
                          hidden: tuple[str, ...] = ()) -> list[str]:
-    """In a new mount namespace: fresh /proc, everything read-only but ``workdir``.
+    """In a new mount namespace: fresh /proc, the host's socket directories emptied, everything read-only but
+    ``workdir``.
 
     Args:
         workdir: The one writable directory (empty when called).
@@ -114,13 +95,16 @@ def read_only_filesystem(workdir: str, disk_mb: int = 0, noexec: bool = False,
         hidden: Directories to cover with an empty read-only tmpfs (the problem files).
 
     Returns:
-        The layers that took effect: ``read_only_filesystem``, ``disk_quota``, ``problem_files_hidden``.
+        The layers that took effect: ``read_only_filesystem``, ``socket_directories_hidden``, ``disk_quota``,
+        ``problem_files_hidden``.
     """
     if not unshare(CLONE_NEWNS):
         return []
     layers = []
     try:
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        if hide_socket_directories(workdir):
+            layers.append("socket_directories_hidden")
         if _private_tmpfs(workdir, disk_mb, noexec):
             layers.append("disk_quota")
         else:
@@ -139,6 +123,27 @@ def read_only_filesystem(workdir: str, disk_mb: int = 0, noexec: bool = False,
         return ["read_only_filesystem"] + layers
     except OSError:
         return []
+
+
+def hide_socket_directories(workdir: str) -> bool:
+    """Cover :data:`SOCKET_DIRECTORIES` with empty tmpfs mounts, so no host daemon's socket file is in sight.
+
+    A directory that holds ``workdir`` (``/tmp`` usually) gets a fresh tmpfs with only the path down to
+    ``workdir`` in it (remounted read-only with the rest). True when every existing directory is covered.
+    """
+    done = set()
+    for directory in SOCKET_DIRECTORIES:
+        path = os.path.realpath(directory)
+        if path in done or not os.path.isdir(path):
+            continue
+        done.add(path)
+        try:
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755")
+            if _contains(path, workdir):
+                os.makedirs(workdir, mode=0o700, exist_ok=True)
+        except OSError:
+            return False
+    return True
 
 
 def _private_tmpfs(workdir: str, disk_mb: int, noexec: bool) -> bool:
@@ -206,19 +211,34 @@ def drop_capabilities() -> bool:
     return bool(effective) and int(effective[0], 16) == 0
 
 
-def apply_limits(limits: Limits, cap_processes: bool = True) -> None:
-    """Set rlimits; the address-space limit is relative to the size inherited from the zygote.
+def apply_limits(limits: Limits, cap_processes: bool = True, memory: str = "address_space") -> str:
+    """Set rlimits; a memory rlimit is relative to what the child inherited from the zygote.
 
-    RLIMIT_NPROC counts every process of the user system-wide, so it is set only when no pids cgroup caps the
-    grading (several gradings run at once as the same user)."""
-    inherited = _virtual_memory_bytes()
-    _set(resource.RLIMIT_AS, inherited + limits.memory_mb * 2**20)
+    Args:
+        limits: The limits.
+        cap_processes: Set RLIMIT_NPROC. It counts every process of the user system-wide, so it is set only when
+            no pids cgroup caps the grading (several gradings run at once as the same user).
+        memory: ``address_space`` (RLIMIT_AS: CPU children), ``data`` (RLIMIT_DATA: private writable memory, which
+            leaves out the CUDA driver's reserved and device mappings) or ``none`` (a memory cgroup caps it).
+
+    Returns:
+        The name of the memory layer set: ``rlimit_address_space``, ``rlimit_data`` or "".
+    """
+    extra = limits.memory_mb * 2**20
+    layer = ""
+    if memory == "address_space":
+        _set(resource.RLIMIT_AS, _virtual_memory_bytes() + extra)
+        layer = "rlimit_address_space"
+    elif memory == "data":
+        _set(resource.RLIMIT_DATA, _data_bytes() + extra)
+        layer = "rlimit_data"
     _set(resource.RLIMIT_CPU, limits.cpu_seconds)
     _set(resource.RLIMIT_FSIZE, limits.file_mb * 2**20)
     _set(resource.RLIMIT_NOFILE, limits.open_files)
     if cap_processes:
         _set(resource.RLIMIT_NPROC, limits.processes)
     _set(resource.RLIMIT_CORE, 0)
+    return layer
 
 
 def scrub_environment(env: dict[str, str]) -> None:
@@ -260,6 +280,14 @@ def _set(which: int, value: int) -> None:
 def _virtual_memory_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _data_bytes() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _open_fds() -> list[int]:
@@ -316,6 +344,10 @@ SECCOMP_CHANNEL_ARGS = {
     "write": (0,), "writev": (0,), "pwrite64": (0,), "pwritev": (0,), "pwritev2": (0,), "sendfile": (0,),
     "splice": (2,), "dup": (0,), "dup2": (0, 1), "dup3": (0, 1),
 }
+# Allowed on Unix sockets in GPU mode (the only family ``socket`` may then create). The mount namespace hides the
+# host's socket directories (see :data:`SOCKET_DIRECTORIES`), and the network namespace the abstract ones.
+UNIX_SOCKET_CALLS = ("connect", "bind", "listen", "accept", "accept4")
+AF_UNIX = 1
 CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
 _F_DUPFD, _F_DUPFD_CLOEXEC = 0, 1030
 _EPERM, _ENOSYS = 1, 38
@@ -331,8 +363,17 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
 
 
-def seccomp_program(machine: str, channel_fd: int, allow_exec: bool) -> list[tuple[int, int, int, int]] | None:
-    """The BPF program of the child's syscall filter as ``(code, jt, jf, k)`` tuples; None for other ABIs."""
+def seccomp_program(machine: str, channel_fd: int, allow_exec: bool,
+                    unix_sockets: bool = False) -> list[tuple[int, int, int, int]] | None:
+    """The BPF program of the child's syscall filter as ``(code, jt, jf, k)`` tuples; None for other ABIs.
+
+    Args:
+        machine: ``platform.machine()``.
+        channel_fd: The private channel's descriptor.
+        allow_exec: Allow ``execve`` (ptxas, and Triton's launcher build on a GPU).
+        unix_sockets: Allow ``socket(AF_UNIX, ...)`` and the calls in :data:`UNIX_SOCKET_CALLS` (the CUDA driver
+            needs them); every other address family stays refused.
+    """
     if machine not in _SYSCALLS:
         return None
     arch, numbers = _SYSCALLS[machine]
@@ -342,6 +383,9 @@ def seccomp_program(machine: str, channel_fd: int, allow_exec: bool) -> list[tup
     if machine == "x86_64":
         prog += [(_JGE, 0, 1, 0x40000000), deny]  # the x32 ABI
     refused = list(SECCOMP_DENIED) + ([] if allow_exec else ["execve", "execveat"])
+    if unix_sockets:
+        refused = [name for name in refused if name != "socket" and name not in UNIX_SOCKET_CALLS]
+        prog += [(_JEQ, 0, 4, numbers["socket"]), _arg(0), (_JEQ, 1, 0, AF_UNIX), deny, allow]
     for name in refused:
         prog += [(_JEQ, 0, 1, numbers[name]), deny]
     prog += [(_JEQ, 0, 1, numbers["clone3"]), (_RET, 0, 0, _RET_ERRNO | _ENOSYS)]  # glibc falls back to clone
@@ -363,12 +407,12 @@ def _arg(position: int) -> tuple[int, int, int, int]:
     return (_LD_ABS, 0, 0, 16 + 8 * position)
 
 
-def install_seccomp(channel_fd: int, allow_exec: bool) -> bool:
+def install_seccomp(channel_fd: int, allow_exec: bool, unix_sockets: bool = False) -> bool:
     """Install the syscall filter on every thread of this process; False where the OS or the ABI does not allow it.
 
-    Needs ``no_new_privs`` (set by :func:`drop_capabilities`) or CAP_SYS_ADMIN.
+    Needs ``no_new_privs`` (set by :func:`drop_capabilities`) or CAP_SYS_ADMIN. See :func:`seccomp_program`.
     """
-    program = seccomp_program(platform.machine(), channel_fd, allow_exec)
+    program = seccomp_program(platform.machine(), channel_fd, allow_exec, unix_sockets)
     if program is None or sys.byteorder != "little":
         return False
     filters = (_SockFilter * len(program))(*[_SockFilter(*ins) for ins in program])

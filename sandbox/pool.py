@@ -45,8 +45,9 @@ class Zygote:
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "PYTHONPATH", "TRITON_DEFAULT_FP_FUSION",
-                                                 "CUDA_VISIBLE_DEVICES") if key in os.environ}
+        names = ("PATH", "HOME", "LANG", "PYTHONPATH", "TRITON_DEFAULT_FP_FUSION", "CUDA_VISIBLE_DEVICES",
+                 "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
+        env = {key: os.environ[key] for key in names if key in os.environ}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "kernelgym.sandbox.zygote", self.mode, str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -34,9 +34,10 @@ def test_no_child_left_after_gradings(grader, vector_add):
 def test_every_isolation_layer_takes_effect_as_root(grader, vector_add):
     result = grader.grade(vector_add, fenced(vector_add.solution_path.read_text()))
     assert result.network_isolated and result.correct
-    assert set(result.isolation) == {"pid_namespace", "pids_cgroup", "network_namespace", "read_only_filesystem",
-                                     "disk_quota", "problem_files_hidden", "no_capabilities", "seccomp", "rlimits",
-                                     "audit_hook"}
+    assert set(result.isolation) == {"pid_namespace", "pids_cgroup", "memory_cgroup", "network_namespace",
+                                     "read_only_filesystem", "socket_directories_hidden", "disk_quota",
+                                     "problem_files_hidden", "no_capabilities", "seccomp", "rlimit_address_space",
+                                     "rlimits", "audit_hook"}
 
 
 def test_zygote_keeps_one_thread(grader):
