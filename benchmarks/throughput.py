@@ -14,6 +14,10 @@ the compile check is printed for information. Usage:
     python benchmarks/throughput.py --quick      # under a minute on 2 idle cores
 
 The last line is `pool_vs_cold=X.XX pool_vs_bare=Y.YY` (cold time / pool time, pool time / bare time).
+
+On a machine with an NVIDIA GPU, ``--gpu`` instead grades every level-1 reference on the GPU with timing on
+(``--workers`` in flight, one timed section on the GPU at a time), then grades one answer five times in a row
+for the spread of its speedup. Its last line is `gpu_gradings_per_s=X speedup_cv=Y`.
 """
 from __future__ import annotations
 
@@ -102,11 +106,45 @@ def run_pool(paths: list[Path], workers: int, seeds: int, check_compile: bool) -
     return time.perf_counter() - started, sum(r.tests_passed == r.tests_total for r in results)
 
 
+def run_gpu(paths: list[Path], workers: int, seeds: int) -> None:
+    """Every reference graded on the GPU with timing; then one answer five times for the spread."""
+    import statistics
+
+    from kernelgym.grader import Grader, GraderConfig
+    from kernelgym.problem import load_problem
+
+    problems = [load_problem(p) for p in paths]
+    items = [(p, p.solution_path.read_text()) for p in problems]
+    with Grader(GraderConfig(seeds=seeds, device="cuda", workers=workers)) as grader:
+        grader.warm()
+        started = time.perf_counter()
+        results = grader.grade_many(items, workers=workers, allow_plain_source=True)
+        elapsed = time.perf_counter() - started
+        correct = sum(r.correct for r in results)
+        timed = [r for r in results if r.speedup]
+        phase = {k: statistics.median(r.timings.get(k, 0.0) for r in results) for k in ("reference_s", "run_s",
+                                                                                      "total_s")}
+        print(f"gpu: {elapsed:7.2f} s  {len(items) / elapsed:6.2f} gradings/s  ({correct}/{len(items)} correct, "
+              f"{len(timed)} timed); median seconds per grading: " +
+              ", ".join(f"{k} {v:.2f}" for k, v in phase.items()))
+        for r in results:
+            if not r.correct:
+                print(f"  not correct: {r.problem}: {r.failure} {r.hacks} {r.error[:160]!r}")
+        softmax = next(p for p in problems if p.name == "03_softmax")
+        speedups = [grader.grade(softmax, softmax.solution_path.read_text(), allow_plain_source=True).speedup
+                    for _ in range(5)]
+    print("speedups of one answer graded 5 times: " + ", ".join(f"{s:.3f}" for s in speedups if s))
+    speedups = [s for s in speedups if s]
+    cv = statistics.stdev(speedups) / statistics.mean(speedups) if len(speedups) > 1 else float("nan")
+    print(f"gpu_gradings_per_s={len(items) / elapsed:.2f} speedup_cv={cv:.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 problems instead of all of level 1")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--gpu", action="store_true", help="grade the level-1 references on the GPU, timed")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -119,6 +157,9 @@ def main() -> None:
 
     paths = discover(ROOT / "problems" / "level1")
     paths = paths[:12] if args.quick else paths
+    if args.gpu:
+        run_gpu(paths, args.workers, args.seeds)
+        return
     n = len(paths)
     print(f"{n} level-1 answers, {args.workers} at a time, {args.seeds} seeds; {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")

@@ -1,5 +1,6 @@
 """The ``kernelgym`` command line: ``eval`` grades one answer, ``check`` validates a problem suite,
-``bench`` runs a policy over a suite and ``report`` writes or compares benchmark reports."""
+``bench`` runs a policy over a suite, ``report`` writes or compares benchmark reports and ``doctor`` says what
+grading can do on this machine."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +28,16 @@ def main(argv: list[str] | None = None) -> int:
                          "of a GPU-sized suite); repeatable")
     _grader_options(ck)
 
+    dr = commands.add_parser("doctor", help="what grading can do on this machine: sandbox layers, interpreter, "
+                                            "compile check, CUDA in the sandbox",
+                             description="Grades a reference in a real sandboxed child on CPU and, where a GPU is "
+                                         "visible, on the GPU; names the sandbox layers in force and why any is "
+                                         "missing; where CUDA fails in the sandbox, finds the layer that breaks it.")
+    dr.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                    help="check the CPU path, the GPU path, or both where a GPU is visible (default auto)")
+    dr.add_argument("--layers", action="store_true", help="also try CUDA under each sandbox layer alone")
+    dr.add_argument("--json", action="store_true", help="print one JSON object")
+
     from .bench.commands import add_commands as add_bench_commands
 
     add_bench_commands(commands, _grader_options)
@@ -52,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         from .bench.commands import run_command
 
         return run_command(args)
+    if args.command == "doctor":
+        from .doctor import run_command as run_doctor
+
+        _require_device(args.device)
+        return run_doctor(args)
     if args.command == "eval":
         from .commands import run_eval
 
@@ -77,7 +93,19 @@ def grader_config(args):
     if backend not in ("cuda", "hip") or not arch:
         raise SystemExit(f"--target must look like cuda:90 or hip:gfx942, not {args.target!r}")
     target = ("cuda", int(arch), 32) if backend == "cuda" else ("hip", arch, 64)
+    _require_device(args.device)
     return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device)
+
+
+def _require_device(device: str) -> None:
+    """Stop at once, with the reason, when ``--device cuda`` names a GPU this machine does not have."""
+    from .grader import NoCudaError, require_cuda
+
+    try:
+        require_cuda(device)
+    except NoCudaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -40,7 +40,14 @@ def decode(meta: dict, raw: bytes):
         raise Malformed(f"{len(raw)} bytes for a {dtype_name} tensor of shape {shape}")
     if numel == 0:
         return torch.empty(shape, dtype=dtype)
-    return torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+    return torch.frombuffer(raw if isinstance(raw, bytearray) else bytearray(raw), dtype=dtype).reshape(shape)
+
+
+def decode_all(metas, buffers: list) -> list:
+    """Decode tensors from a child's metadata list and raw buffers; :class:`Malformed` for anything ill-formed."""
+    if not isinstance(metas, list) or not all(isinstance(m, dict) for m in metas) or len(metas) > len(buffers):
+        raise Malformed("tensor metadata is not a list of dicts, one per buffer")
+    return [decode(m, b) for m, b in zip(metas, buffers)]
 
 
 def compare_outputs(expected: list, got: list, atol: float, rtol: float) -> Comparison:
@@ -61,31 +68,45 @@ def compare_outputs(expected: list, got: list, atol: float, rtol: float) -> Comp
     return Comparison(True, worst)
 
 
-def _close(ref, out, atol: float, rtol: float) -> tuple[bool, float, str]:
-    import torch
+CHUNK = 1 << 24  # elements compared at a time: a gigabyte output never needs its float64 copy at once
 
+
+def _close(ref, out, atol: float, rtol: float) -> tuple[bool, float, str]:
     if ref.numel() == 0:
         return True, 0.0, ""
+    ref, out = ref.reshape(-1), out.reshape(-1)
+    worst, bad = 0.0, 0
+    for start in range(0, ref.numel(), CHUNK):
+        ok, err, count, message = _close_chunk(ref[start:start + CHUNK], out[start:start + CHUNK], atol, rtol)
+        if message:
+            return False, float("inf"), message
+        worst, bad = max(worst, err), bad + count
     if not (ref.is_floating_point() or ref.is_complex()):
-        mismatches = (ref != out).sum().item()
-        err = (ref.double() - out.double()).abs().max().item()
-        return mismatches == 0, err, f"{mismatches} of {ref.numel()} elements differ"
+        return bad == 0, worst, f"{bad} of {ref.numel()} elements differ"
+    if bad:
+        return False, worst, (f"{bad} of {ref.numel()} elements outside atol={atol:g}, rtol={rtol:g} "
+                              f"(max abs error {worst:.3g})")
+    return True, worst, ""
+
+
+def _close_chunk(ref, out, atol: float, rtol: float) -> tuple[bool, float, int, str]:
+    """One chunk: (ok, max abs error, elements out of tolerance, message of a NaN or infinity mismatch)."""
+    import torch
+
+    if not (ref.is_floating_point() or ref.is_complex()):
+        mismatches = int((ref != out).sum())
+        return mismatches == 0, (ref.double() - out.double()).abs().max().item(), mismatches, ""
     ref64, out64 = ref.double(), out.double()
     ref_nan, out_nan = torch.isnan(ref64), torch.isnan(out64)
     if not torch.equal(ref_nan, out_nan):
-        return False, float("inf"), f"NaN in {int(out_nan.sum())} elements where the reference has " \
-                                     f"{int(ref_nan.sum())}"
+        return False, float("inf"), 0, (f"NaN in {int(out_nan.sum())} elements where the reference has "
+                                        f"{int(ref_nan.sum())}")
     ref_inf, out_inf = torch.isinf(ref64), torch.isinf(out64)
     if not torch.equal(ref_inf, out_inf) or not torch.equal(ref64[ref_inf], out64[out_inf]):
-        return False, float("inf"), "infinities differ from the reference"
+        return False, float("inf"), 0, "infinities differ from the reference"
     finite = ~(ref_nan | ref_inf)
     diff = (ref64[finite] - out64[finite]).abs()
     if diff.numel() == 0:
-        return True, 0.0, ""
-    err = diff.max().item()
-    bad = diff > atol + rtol * ref64[finite].abs()
-    count = int(bad.sum())
-    if count:
-        return False, err, (f"{count} of {ref.numel()} elements outside atol={atol:g}, rtol={rtol:g} "
-                            f"(max abs error {err:.3g})")
-    return True, err, ""
+        return True, 0.0, 0, ""
+    count = int((diff > atol + rtol * ref64[finite].abs()).sum())
+    return count == 0, diff.max().item(), count, ""

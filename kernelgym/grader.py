@@ -7,16 +7,18 @@ GPU) measures speed. See DESIGN.md, "Data flow of one grading".
 """
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import secrets
 import shutil
 import tempfile
 import threading
 import time
+import contextlib
 from contextlib import closing
 from dataclasses import dataclass, field
 
-from .compare import Malformed, compare_outputs, decode
+from .compare import Malformed, compare_outputs, decode_all
 from .parsing import FormatError, parse_answer
 from .problem import Problem
 from .result import KernelResult, KernelStats
@@ -27,11 +29,16 @@ from .sandbox import cgroups
 from .sandbox.isolation import Limits
 from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source, warm as warm_static_checks
+from .timing import TIMED_KINDS, ReferenceTimes, Timer
 
 MAX_SPECS = 64
 # Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
 # Problem.build_model hold the problem module's lock while they seed and draw, so gradings in other threads cannot
 # interleave their draws; the forward passes run unlocked.
+
+
+class NoCudaError(RuntimeError):
+    """``cuda`` was asked for on a machine where torch sees no CUDA GPU."""
 
 
 def resolve_device(name: str) -> str:
@@ -42,6 +49,19 @@ def resolve_device(name: str) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def require_cuda(name: str) -> None:
+    """Raise :class:`NoCudaError` at once if ``name`` asks for CUDA (``cuda``, ``cuda:1``) and none is visible."""
+    if not name.startswith("cuda"):
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        build = "a CPU-only build" if torch.version.cuda is None else f"built for CUDA {torch.version.cuda}"
+        raise NoCudaError(f"--device {name}: no CUDA GPU is visible here (torch {torch.__version__}, {build}); "
+                          f"use --device cpu to grade under Triton's interpreter, or run on a machine with an "
+                          f"NVIDIA GPU (`kernelgym doctor` tells what this machine supports)")
 
 
 @dataclass
@@ -95,9 +115,11 @@ class Grader:
 
     def __init__(self, config: GraderConfig | None = None):
         self.config = config or GraderConfig()
+        require_cuda(self.config.device)
         self._zygotes: dict[str, ZygotePool] = {}
         self._zygotes_lock = threading.Lock()
         self._compiled = CompileCache()
+        self._reference_times = ReferenceTimes()
 
     def __enter__(self) -> "Grader":
         return self
@@ -189,11 +211,9 @@ class Grader:
             self._compile(answer.source, specs, result, problem_directories(problem))
             result.timings["compile_s"] = time.monotonic() - phase
         elif self.device != "cpu":
-            result.compiled = result.launches > 0 and "CompilationError" not in result.error
+            result.compiled = result.launches > 0 and result.failure != "compile"
         elif not self.config.check_compile:
             result.compiled = result.launches > 0
-        if result.compiled and self.device != "cpu" and result.tests_passed == result.tests_total:
-            self._time(problem, answer.source, result)
         result.correct = (result.tests_total > 0 and result.tests_passed == result.tests_total
                           and result.compiled and not result.hacks and not result.failure)
         if result.tests_passed < result.tests_total and not result.failure:
@@ -232,35 +252,56 @@ class Grader:
 
     # --- the sandboxed run ---------------------------------------------------------------------------
     def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult) -> list:
+        """The sandboxed run: every test, the no-op ablation and, on a GPU, the timing cases, in one child."""
         mode = "interpret" if self.device == "cpu" else "cuda"
-        job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=self.config.limits,
+        gpu = self.device != "cpu"
+        job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=self._limits(problem),
                   device=self.device, runs=[e.run for e in expected], ablation=ablation.run,
+                  timing=gpu and bool(problem.timing_cases), timing_repeats=self.config.timing_repeats,
                   hidden=problem_directories(problem))
         result.tests_total = len(expected)
+        outbox = Outbox()
+        timer = Timer(problem, result, outbox.send, self.device, self.config.timing_repeats, self._reference_times)
         specs: list[dict] = []
         ops: dict[str, int] = {}
         errors: list[str] = []
         efficiencies: list[float] = []
         order = [("run", index) for index in range(len(expected))] + [("ablation", 0)]
-        with closing(_in_order(self.session(mode, job, result), result, order)) as messages:
-            for header, buffers in messages:
-                kind = header.get("type")
-                if kind == "error":
-                    result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
-                    continue
-                index = header["index"]
-                target = expected[index] if kind == "run" else ablation
-                launches = header.get("launches")
-                if kind == "run" and isinstance(launches, int) and launches >= 0:
-                    result.launches += launches
-                for op in _of_type(header.get("ops"), dict):
-                    ops[str(op)[:80]] = ops.get(str(op)[:80], 0) + 1
-                specs.extend(s for s in _of_type(header.get("specs"), list) if isinstance(s, dict))
-                moved = _int(header.get("bytes_loaded")) + _int(header.get("bytes_stored"))
-                if kind == "run" and moved and "error" not in header:
-                    efficiencies.append(min(1.0, target.min_bytes / moved))
-                if not self._judge_run(kind, header, buffers, target, problem, result, errors):
-                    break  # a protocol violation ends the session (closing it kills the child)
+        order += timer.order() if job.timing else []
+        session = self.session(mode, job, result, outbox, max_bytes=self._max_message_bytes(problem, expected))
+        try:
+            with closing(_in_order(session, result, order)) as messages:
+                for header, buffers in messages:
+                    kind = header.get("type")
+                    if kind == "error":
+                        result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
+                        continue
+                    index = header["index"]
+                    if kind in TIMED_KINDS:
+                        with outbox.paused():  # the grader's own work and the lock wait do not count
+                            timer.handle(kind, index, header, buffers)
+                        if timer.done and result.failure:
+                            break
+                        continue
+                    target = expected[index] if kind == "run" else ablation
+                    launches = header.get("launches")
+                    if kind == "run" and isinstance(launches, int) and launches >= 0:
+                        result.launches += launches
+                    for op in _of_type(header.get("ops"), dict):
+                        ops[str(op)[:80]] = ops.get(str(op)[:80], 0) + 1
+                    specs.extend(s for s in _of_type(header.get("specs"), list) if isinstance(s, dict))
+                    moved = _int(header.get("bytes_loaded")) + _int(header.get("bytes_stored"))
+                    if kind == "run" and moved and "error" not in header:
+                        efficiencies.append(min(1.0, target.min_bytes / moved))
+                    if not self._judge_run(kind, header, buffers, target, problem, result, errors):
+                        break  # a protocol violation ends the session (closing it kills the child)
+                    if kind == "ablation" and job.timing:
+                        clean = (not errors and not ops and not result.failure and not result.hacks
+                                 and result.launches > 0 and result.tests_passed == result.tests_total)
+                        with outbox.paused():
+                            timer.start(clean)
+        finally:
+            timer.close()
         if result.launches == 0 and result.tests_total and not result.failure in ("runtime", "timeout", "crash"):
             result.flag("no_triton_launch")
         for op in sorted(ops):
@@ -271,11 +312,28 @@ class Grader:
             result.traffic_efficiency = round(sum(efficiencies) / len(efficiencies), 4)
         return specs[:MAX_SPECS]
 
+    def _limits(self, problem: Problem) -> Limits:
+        """The child's limits: on a GPU, host memory grows by what its largest timing case moves through it, and
+        the GPU memory budget defaults to an equal share of the GPU per worker."""
+        limits = self.config.limits
+        if self.device == "cpu":
+            return limits
+        budget = limits.gpu_memory_mb or _gpu_share_mb(self.device, self.config.workers)
+        return dataclasses.replace(limits, memory_mb=limits.memory_mb + 4 * _timing_case_mb(problem),
+                                   gpu_memory_mb=budget)
+
+    def _max_message_bytes(self, problem: Problem, expected: list[_Expected]) -> int:
+        """The largest message the child may send: the configured cap, or more where an honest answer's outputs
+        need it (twice the largest timing case's size), so no size limit fails an honest answer."""
+        floor = self.config.max_output_mb * 2**20
+        return max(floor, 2 * _timing_case_mb(problem) * 2**20) if self.device != "cpu" else floor
+
     def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors) -> bool:
         """Judge one run or the ablation; False when the message broke the protocol (the session must end)."""
         if "error" in header:
             if kind == "run":
                 failure = "out_of_bounds" if header.get("out_of_bounds") else "runtime"
+                failure = "compile" if header.get("compile_error") is True else failure
                 result.fail(failure, f"{target.label}: the answer raised\n{header['error']}")
             return True
         try:
@@ -303,7 +361,8 @@ class Grader:
             errors.append(f"{target.label}: {comparison.message}")
         return True
 
-    def session(self, mode: str, job: Job, result: KernelResult):
+    def session(self, mode: str, job: Job, result: KernelResult, outbox: "Outbox | None" = None,
+                max_bytes: int | None = None):
         """Run one job in a fresh sandboxed child forked from a ``mode`` zygote; yield its messages until ``done``.
 
         The way to run anything in the sandbox (the kernel runs, the compile check, GPU timing, the Python grader).
@@ -316,6 +375,8 @@ class Grader:
             mode: The zygote mode (``interpret``, ``compile`` or ``cuda``).
             job: The job (its ``workdir`` and ``cgroup`` are set here).
             result: Where the session's own findings go.
+            outbox: Lets the caller answer the child (GPU timing) and pause the deadline while it works.
+            max_bytes: Largest message accepted (default: ``config.max_output_mb``).
 
         Yields:
             ``(header, buffers)`` for every message but ``hello`` and ``done``.
@@ -325,11 +386,14 @@ class Grader:
         job.cgroup = f"kernelgym-{job.secret[:16]}"
         child = self.pool(mode).spawn()
         sock = child.sock
+        outbox = outbox or Outbox()
+        outbox.sock = sock
         deadline = time.monotonic() + self.config.timeout_s
+        max_bytes = max_bytes or self.config.max_output_mb * 2**20
         try:
             protocol.send(sock, {"type": "job"}, [pickle.dumps(job)])
             while True:
-                header, buffers = protocol.recv(sock, deadline, self.config.max_output_mb * 2**20)
+                header, buffers = protocol.recv(sock, deadline + outbox.paused_s, max_bytes)
                 kind = header.get("type")
                 denied = header.get("denied")
                 for name in denied if isinstance(denied, list) else []:
@@ -399,13 +463,6 @@ class Grader:
             result.fail("compile", f"{kernel} does not compile for {self.config.target[0]} "
                                    f"{self.config.target[1]}:\n{str(failed[0].get('error', ''))[-1500:]}")
 
-    # --- GPU timing ----------------------------------------------------------------------------------
-    def _time(self, problem: Problem, source: str, result: KernelResult) -> None:
-        from .timing import time_problem
-
-        time_problem(self, problem, source, result)
-
-
 def problem_directories(problem: Problem) -> list[str]:
     """The directories a candidate must not see: the problem's own, and its suite's when it sits in ``levelN``."""
     directory = problem.path.parent
@@ -443,13 +500,6 @@ def _in_order(messages, result: KernelResult, order: list[tuple[str, int]]):
             close()
 
 
-def decode_all(metas, buffers: list) -> list:
-    """Decode tensors from a child's metadata list and raw buffers; :class:`Malformed` for anything ill-formed."""
-    if not isinstance(metas, list) or not all(isinstance(m, dict) for m in metas) or len(metas) > len(buffers):
-        raise Malformed("tensor metadata is not a list of dicts, one per buffer")
-    return [decode(m, b) for m, b in zip(metas, buffers)]
-
-
 def _inputs_changed(before: list, after: list) -> bool:
     import torch
 
@@ -459,6 +509,62 @@ def _inputs_changed(before: list, after: list) -> bool:
     return any(a.shape != b.shape or not torch.equal(a.reshape(-1).view(torch.uint8) if a.numel() else a,
                                                      b.reshape(-1).view(torch.uint8) if b.numel() else b)
                for a, b in zip((t.contiguous() for t in tensors), after))
+
+
+class Outbox:
+    """The grader's way to answer a child within a session (GPU timing), and time that does not count against
+    the child's deadline (the grader's own work between messages, waiting for the GPU's timing lock)."""
+
+    def __init__(self):
+        self.sock = None
+        self.paused_s = 0.0
+
+    def send(self, header: dict, buffers: list = ()) -> None:
+        protocol.send(self.sock, header, list(buffers))
+
+    @contextlib.contextmanager
+    def paused(self):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.paused_s += time.monotonic() - started
+
+
+def _timing_case_mb(problem: Problem) -> int:
+    """Megabytes of inputs and outputs of the problem's largest timing case (cached per problem and cases)."""
+    key = (str(problem.path), problem.source, repr(problem.timing_cases))
+    if key not in _CASE_MB:
+        _CASE_MB[key] = max([_case_mb(problem, case) for case in problem.timing_cases] or [0])
+    return _CASE_MB[key]
+
+
+_CASE_MB: dict = {}
+
+
+def _case_mb(problem: Problem, case: dict) -> int:
+    """Inputs and outputs of one case, measured on the meta device (no memory, no compute)."""
+    import torch
+
+    try:
+        with torch.device("meta"):
+            init_inputs, inputs = problem.instantiate(case, 0)
+            out = problem.build_model(init_inputs, 0)(*inputs)
+    except Exception:  # a problem that cannot run on meta tensors: no allowance
+        return 0
+    tensors = [x for x in inputs if isinstance(x, torch.Tensor)]
+    tensors += [t for t in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(t, torch.Tensor)]
+    return -(-sum(t.numel() * t.element_size() for t in tensors) // 2**20)
+
+
+def _gpu_share_mb(device: str, workers: int | None) -> int:
+    """An equal share of the GPU's memory (90% of it) per grading in flight, at least 2 GB."""
+    import os
+
+    import torch
+
+    total = torch.cuda.get_device_properties(torch.device(device).index or 0).total_memory
+    return max(2048, int(0.9 * total / 2**20 / (workers or os.cpu_count() or 1)))
 
 
 class CompileCache:

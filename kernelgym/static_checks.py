@@ -27,7 +27,7 @@ FORBIDDEN_TORCH = (
     # file and process access, native code
     "torch.from_file", "torch.load", "torch.save", "torch.hub", "torch.package", "torch.multiprocessing",
     "torch.distributed", "torch.ops.load_library", "torch.classes", "torch.profiler", "torch.autograd.profiler",
-    "torch.cuda.memory", "torch.UntypedStorage.from_file", "torch.TypedStorage.from_file",
+    "torch.cuda.memory", "torch.cuda.set_per_process_memory_fraction", "torch.UntypedStorage.from_file", "torch.TypedStorage.from_file",
 )
 ALLOWED_TRITON = ("triton.jit", "triton.autotune", "triton.heuristics", "triton.Config", "triton.cdiv",
                   "triton.next_power_of_2", "triton.language")

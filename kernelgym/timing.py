@@ -1,105 +1,297 @@
-"""Speed on a GPU: the reference timed in the grader, the candidate timed in its sandbox, the same method for both
-(warm-up, L2 flush before each call, CUDA events, median over repeats, fresh inputs from secret seeds).
+"""Speed on a GPU, measured in the child that ran the correctness tests, one timed section per GPU at a time.
 
-After timing, the candidate's output of the last timed call is checked, and then its inputs are overwritten in
-place with values from another secret seed and it is called once more: that output must match the reference on
-the new values (``timed_output_differs``, ``recheck_after_timing_failed``), so that answers which cache results by
-pointer or shape, or compute differently once timed, earn no speed.
+For each timing case the grader draws fresh inputs and re-check inputs from secret seeds (on the GPU), computes
+the reference outputs for both, and drives the child through ``time`` → ``ready`` → ``go`` → ``timed`` →
+``timing`` → ``timing_recheck`` (see ``kernelgym.sandbox.timing``). The GPU's timing lock is held from ``go`` to
+``timed``: nothing else this machine's graders time (candidates or references) runs on that GPU meanwhile, while
+correctness runs overlap freely. The eager reference is timed once per (problem, timing case, GPU) and grader,
+under the same lock, with the same method (warm-up, L2 flush before each call, CUDA events, median).
+
+Verdicts: a timing case is one more test. Its output must match the reference within the problem's tolerances,
+or the answer is incorrect (no speed). After timing, the inputs are overwritten in place with the re-check values
+and the model called once more: an output that then still equals the timed output while the reference changed is
+evidence of a cache keyed by pointer or shape (``replayed_output_after_timing``, a hack); any other mismatch is an
+incorrect answer. Outputs are compared on the GPU, from the grader's own copy of the bytes.
 
 On CPU machines speed is not measured: the interpreter's wall clock says nothing about a GPU.
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import secrets
+import tempfile
 import threading
-from contextlib import closing
+from dataclasses import dataclass
 
-from .compare import Malformed, compare_outputs
+from .compare import Malformed, compare_outputs, decode_all
 from .result import KernelResult
-from .sandbox.child import Job, Run
-from .sandbox.timing import cuda_event_times, make_l2_flush, median_ms
+from .sandbox import protocol
 
-_REFERENCE_TIMING_LOCK = threading.Lock()
+TIMED_KINDS = ("ready", "timed", "timing", "timing_recheck")
 
 
-def reference_ms(problem, run: Run, repeats: int, recheck: Run | None = None) -> tuple[float, list, list]:
-    """Median milliseconds of the eager reference on one timing case, its outputs, and (same model) its outputs
-    on the re-check inputs."""
+class GpuLock:
+    """Exclusive timed sections on one GPU: a lock for this process's threads and ``flock`` on a file for other
+    processes on the machine (several graders, a bench beside a training run)."""
+
+    def __init__(self, name: str):
+        self._thread_lock = threading.Lock()
+        self._path = os.path.join(tempfile.gettempdir(), f"kernelgym-gpu-{name}.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        self._thread_lock.acquire()
+        try:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except OSError:
+            self._close_file()  # no lock file (a read-only temp dir): threads of this process are still serialised
+
+    def release(self) -> None:
+        self._close_file()
+        self._thread_lock.release()
+
+    def _close_file(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+    def __enter__(self) -> "GpuLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+_LOCKS: dict[str, GpuLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def gpu_lock(device: str = "cuda") -> GpuLock:
+    """The timing lock of the GPU that ``device`` names (one per physical GPU, by its UUID where torch has it)."""
     import torch
 
-    model = problem.build_model(run.init_inputs, run.seed).to("cuda")
-    inputs = [x.to("cuda") if isinstance(x, torch.Tensor) else x for x in run.inputs]
-    outputs = []
-
-    def call():
-        with torch.no_grad():
-            outputs[:] = [model(*inputs)]
-
-    times = cuda_event_times(call, repeats, make_l2_flush())
-    rechecked = []
-    if recheck is not None:
-        with torch.no_grad():
-            rechecked = _host(model(*[x.to("cuda") if isinstance(x, torch.Tensor) else x for x in recheck.inputs]))
-    return median_ms(times), _host(outputs[0]), rechecked
+    if torch.device(device).type != "cuda":
+        name = str(device).replace(":", "")
+    else:
+        index = torch.device(device).index or 0
+        props = torch.cuda.get_device_properties(index)
+        name = str(getattr(props, "uuid", "") or f"index{index}").replace("/", "_")
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(name, GpuLock(name))
 
 
-def _host(out) -> list:
-    return [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
+@dataclass
+class TimingCase:
+    """One timing case of one grading, as the grader holds it (tensors on the GPU)."""
+
+    index: int
+    seed: int
+    init_inputs: list
+    inputs: list
+    recheck_inputs: list
+    expected: list
+    expected_recheck: list
+    reference_ms: float
 
 
-def time_problem(grader, problem, source: str, result: KernelResult) -> None:
-    """Set ``result.speedup`` (geometric mean over timing cases) and re-check the timed outputs."""
-    from .grader import _in_order, decode_all, problem_directories
+class ReferenceTimes:
+    """Median milliseconds of the eager reference per (problem, timing case, GPU, repeats), measured once."""
 
-    runs, rechecks, references = [], [], []
-    for index, case in enumerate(problem.timing_cases):
+    def __init__(self):
+        self._times: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def get(self, problem, index: int, case: dict, device: str, repeats: int) -> float:
+        key = hashlib.sha256(repr((str(problem.path), problem.source, index, sorted(case.items()), device,
+                                   repeats)).encode()).hexdigest()
+        with self._lock:
+            if key in self._times:
+                return self._times[key]
+        ms = self._measure(problem, case, device, repeats)
+        with self._lock:
+            return self._times.setdefault(key, ms)
+
+    @staticmethod
+    def _measure(problem, case: dict, device: str, repeats: int) -> float:
+        import torch
+
+        from .sandbox.timing import cuda_event_times, make_l2_flush, median_ms
+
         seed = secrets.randbits(31)
-        init_inputs, inputs = problem.instantiate(case, seed)  # seeding and drawing are locked in Problem
-        run = Run(label=f"timing case {index}", init_inputs=init_inputs, inputs=inputs, seed=seed)
-        recheck_seed = secrets.randbits(31)
-        recheck = Run(label=f"re-check of timing case {index}", init_inputs=init_inputs,
-                      inputs=problem.instantiate(case, recheck_seed)[1], seed=recheck_seed)
-        runs.append(run)
-        rechecks.append(recheck)
-        with _REFERENCE_TIMING_LOCK:  # one reference timed on the GPU at a time
-            references.append(reference_ms(problem, run, grader.config.timing_repeats, recheck))
-    job = Job(kind="run", source=source, workdir="", secret=secrets.token_hex(16), limits=grader.config.limits,
-              device="cuda", timing_runs=runs, timing_rechecks=rechecks, timing_repeats=grader.config.timing_repeats,
-              hidden=problem_directories(problem))
-    order = [(kind, index) for index in range(len(references)) for kind in ("timing", "timing_recheck")]
-    ratios: dict[int, float] = {}
-    rechecked: set[int] = set()
-    with closing(_in_order(grader.session("cuda", job, result), result, order)) as messages:
-        for header, buffers in messages:  # each timing case once, then its re-check, in order
-            kind, index = header.get("type"), header.get("index")
-            if kind == "error":  # importing the answer failed: no speed
-                return
-            if "error" in header:
-                if kind == "timing_recheck":
-                    result.flag("recheck_after_timing_failed")
-                return
-            ref_ms, ref_out, ref_recheck = references[index]
-            try:
-                outputs = decode_all(header.get("outputs", []), buffers)
-            except Malformed:
-                result.fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
-                return
-            if kind == "timing_recheck":
-                if not compare_outputs(ref_recheck, outputs, problem.atol, problem.rtol).ok:
-                    result.flag("recheck_after_timing_failed")
-                    return
-                rechecked.add(index)
-                continue
-            if not compare_outputs(ref_out, outputs, problem.atol, problem.rtol).ok:
-                result.flag("timed_output_differs")
-                return
-            candidate_ms = header.get("median_ms")
-            if not isinstance(candidate_ms, (int, float)) or isinstance(candidate_ms, bool) \
-                    or not 0 < candidate_ms < math.inf:
-                return  # no usable time for this case: no speed at all
-            ratios[index] = ref_ms / candidate_ms
-    every_case = set(range(len(references)))
-    if references and set(ratios) == every_case and rechecked == every_case and not result.failure:
-        result.speedup = math.exp(sum(math.log(r) for r in ratios.values()) / len(ratios))
-        result.timings["timing_cases"] = float(len(ratios))
+        init_inputs, inputs = _instantiate(problem, case, seed, device)
+        model = problem.build_model(init_inputs, seed).to(device)
+
+        def call():
+            with torch.no_grad():
+                model(*inputs)
+
+        call()  # eager kernels load lazily: not in the timed calls
+        with gpu_lock(device):
+            return median_ms(cuda_event_times(call, repeats, make_l2_flush()))
+
+
+def _instantiate(problem, case: dict, seed: int, device: str) -> tuple[list, list]:
+    """Inputs drawn on the GPU (fast for large shapes); the tensors a problem places itself stay where it puts
+    them, then move to ``device``."""
+    import torch
+
+    with torch.device(device):
+        init_inputs, inputs = problem.instantiate(case, seed)
+    return init_inputs, [x.to(device) if isinstance(x, torch.Tensor) else x for x in inputs]
+
+
+def prepare_case(problem, index: int, case: dict, device: str, repeats: int,
+                 times: ReferenceTimes) -> TimingCase:
+    """Draw one timing case's inputs and re-check inputs from fresh secret seeds and compute both references."""
+    import torch
+
+    seed, recheck_seed = secrets.randbits(31), secrets.randbits(31)
+    init_inputs, inputs = _instantiate(problem, case, seed, device)
+    recheck_inputs = _instantiate(problem, case, recheck_seed, device)[1]
+    model = problem.build_model(init_inputs, seed).to(device)
+    with torch.no_grad():
+        expected = _as_list(model(*[_clone(x) for x in inputs]))
+        expected_recheck = _as_list(model(*[_clone(x) for x in recheck_inputs]))
+    return TimingCase(index, seed, init_inputs, inputs, recheck_inputs, expected, expected_recheck,
+                      times.get(problem, index, case, device, repeats))
+
+
+def _clone(x):
+    import torch
+
+    return x.clone() if isinstance(x, torch.Tensor) else x
+
+
+def _as_list(out) -> list:
+    return [t.detach() for t in (out if isinstance(out, (tuple, list)) else [out])]
+
+
+class Timer:
+    """The grader's side of timing in one run session: sends the cases, holds the GPU lock around each timed
+    section, judges the outputs and sets ``result.speedup``.
+
+    Args:
+        problem: The problem (its ``timing_cases``, ``atol`` and ``rtol``).
+        result: The grading record.
+        send: Sends a message to the child (``header, buffers``).
+        device: The GPU.
+        repeats: Timed calls per case.
+        times: The grader's cache of reference times.
+    """
+
+    def __init__(self, problem, result: KernelResult, send, device: str, repeats: int, times: ReferenceTimes):
+        self.problem, self.result, self.send = problem, result, send
+        self.device, self.repeats, self.times = device, repeats, times
+        self.cases: list[TimingCase] = []
+        self.ratios: dict[int, float] = {}
+        self._timed_output: list = []
+        self._lock: GpuLock | None = None
+        self.done = False
+
+    def order(self) -> list[tuple[str, int]]:
+        """The messages a full timing sends, in order."""
+        return [(kind, index) for index in range(len(self.problem.timing_cases)) for kind in TIMED_KINDS]
+
+    def start(self, eligible: bool) -> None:
+        """Send the first case when the answer passed every test so far, else tell the child to stop."""
+        if eligible and self.problem.timing_cases:
+            self.result.tests_total += len(self.problem.timing_cases)
+            self._send_case(0)
+        else:
+            self._stop()
+
+    def handle(self, kind: str, index: int, header: dict, buffers: list) -> None:
+        """Judge one message of the timing sequence (its order is checked by the caller)."""
+        if "error" in header:
+            self._release()
+            self._fail("runtime", f"timing case {index}: the answer raised\n{str(header['error'])[-1500:]}")
+            return
+        if kind == "ready":
+            self._lock = gpu_lock(self.device)
+            self._lock.acquire()
+            self.send({"type": "go"})
+        elif kind == "timed":
+            self._release()
+            median = header.get("median_ms")
+            if isinstance(median, (int, float)) and not isinstance(median, bool) and 0 < median < math.inf:
+                self.ratios[index] = self.cases[index].reference_ms / median
+        elif kind == "timing":
+            self._judge_timed(index, header, buffers)
+        elif kind == "timing_recheck":
+            self._judge_recheck(index, header, buffers)
+
+    def close(self) -> None:
+        """Release the GPU lock if the session ended inside a timed section."""
+        self._release()
+
+    # --- internals ---------------------------------------------------------------------------------------
+    def _send_case(self, index: int) -> None:
+        case = prepare_case(self.problem, index, self.problem.timing_cases[index], self.device, self.repeats,
+                            self.times)
+        self.cases.append(case)
+        field, buffers = protocol.pack({"seed": case.seed, "init_inputs": case.init_inputs,
+                                        "inputs": case.inputs, "recheck_inputs": case.recheck_inputs})
+        self.send({"type": "time", "index": index, "case": field}, buffers)
+
+    def _stop(self) -> None:
+        self.done = True
+        self.send({"type": "stop"})
+
+    def _outputs(self, header: dict, buffers: list) -> list | None:
+        try:
+            return [t.to(self.device) for t in decode_all(header.get("outputs", []), buffers)]
+        except Malformed:
+            self._fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
+            return None
+
+    def _judge_timed(self, index: int, header: dict, buffers: list) -> None:
+        outputs = self._outputs(header, buffers)
+        if outputs is None:
+            return
+        comparison = compare_outputs(self.cases[index].expected, outputs, self.problem.atol, self.problem.rtol)
+        if comparison.max_abs_error is not None:
+            self.result.max_abs_error = max(self.result.max_abs_error or 0.0, comparison.max_abs_error)
+        if not comparison.ok:
+            self._fail("incorrect", f"timing case {index} {self.problem.timing_cases[index]}: {comparison.message}")
+            return
+        self._timed_output = outputs
+        self.result.tests_passed += 1
+
+    def _judge_recheck(self, index: int, header: dict, buffers: list) -> None:
+        outputs = self._outputs(header, buffers)
+        if outputs is None:
+            return
+        case = self.cases[index]
+        if not compare_outputs(case.expected_recheck, outputs, self.problem.atol, self.problem.rtol).ok:
+            replayed = len(outputs) == len(self._timed_output) and all(
+                a.shape == b.shape and a.dtype == b.dtype and bool((a == b).all())
+                for a, b in zip(outputs, self._timed_output))
+            if replayed:
+                self.result.flag("replayed_output_after_timing")
+            self._fail("incorrect", f"re-check of timing case {index}: with its inputs overwritten in place by new "
+                                    f"values, the answer's output no longer matched")
+            return
+        if index + 1 < len(self.problem.timing_cases):
+            self._send_case(index + 1)
+            return
+        self.done = True
+        if set(self.ratios) == set(range(len(self.cases))) and not self.result.failure:
+            self.result.speedup = math.exp(sum(math.log(r) for r in self.ratios.values()) / len(self.ratios))
+            self.result.timings["timing_cases"] = float(len(self.ratios))
+        self._stop()
+
+    def _fail(self, failure: str, error: str) -> None:
+        self.result.fail(failure, error)
+        self.done = True
+        self.ratios.clear()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()

@@ -6,10 +6,12 @@ page cache it brings in), not address space, so it bounds host memory on a GPU t
 mappings make an address-space limit useless (``cudaGetDeviceCount`` fails under one).
 
 Where the groups live:
-- cgroup v2 (one hierarchy at ``/sys/fs/cgroup``): ``<own group>/kernelgym/<name>``, which needs the grader's
-  own group to be the hierarchy's root (a VM, a host, a container with its own cgroup namespace root and no
-  process in it); elsewhere, the kernel's "no internal processes" rule refuses the controllers and the layer is
-  absent.
+- cgroup v2 (one hierarchy at ``/sys/fs/cgroup``): ``<own group>/kernelgym/<name>``. The kernel's "no internal
+  processes" rule lets a group other than the root pass controllers to its children only when it holds no
+  process itself, so where the grader's own group is not the root, its processes (the grader, its zygotes, and
+  whatever else shares the group) are first moved into a leaf ``<own group>/kernelgym-host``, as container
+  runtimes do when they nest; they stay under the same parent and its limits. ``KERNELGYM_CGROUP_NEST=0`` turns
+  that off (the cgroup layers are then absent where the grader's group is not the root).
 - cgroup v1: ``/sys/fs/cgroup/pids/<own pids group>/<name>`` and ``/sys/fs/cgroup/memory/<own memory group>/<name>``.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 
 ROOT = "/sys/fs/cgroup"
 GROUP = "kernelgym"  # v2: the parent of every grading's group, with the pids and memory controllers on
+HOST_LEAF = "kernelgym-host"  # v2: where the processes of a non-root group move so that GROUP can sit beside them
 
 
 def join(name: str, processes: int, memory_bytes: int | None) -> list[str]:
@@ -77,7 +80,10 @@ def _own(controller: str) -> str:
             for line in f:
                 _, names, path = line.rstrip("\n").split(":", 2)
                 if controller in names.split(",") or (not controller and not names):
-                    return path.lstrip("/")
+                    path = path.strip("/")
+                    if not controller and (path == HOST_LEAF or path.endswith("/" + HOST_LEAF)):
+                        path = path[:-len(HOST_LEAF)]  # moved by _nest: the group we nest in is the parent
+                    return path.strip("/")
     except (OSError, ValueError):
         pass
     return ""
@@ -112,6 +118,30 @@ def _join_v1(controller: str, name: str, settings: dict) -> bool:
     return _write(os.path.join(path, "cgroup.procs"), 0)
 
 
+def _nest(own: str) -> bool:
+    """Move every process of our own v2 group into a leaf ``<own>/kernelgym-host``, so that the controllers can be
+    switched on for the groups beside it (the "no internal processes" rule); True when the group is then empty.
+
+    The processes stay under the same parent, so every limit that applied to them still does.
+    """
+    if os.environ.get("KERNELGYM_CGROUP_NEST", "1") == "0" or own.rstrip("/") == ROOT:
+        return False
+    leaf = os.path.join(own, HOST_LEAF)
+    try:
+        os.makedirs(leaf, exist_ok=True)
+        with open(os.path.join(own, "cgroup.procs")) as f:
+            pids = f.read().split()
+    except OSError:
+        return False
+    for pid in pids:
+        _write(os.path.join(leaf, "cgroup.procs"), pid)  # a process that exited meanwhile fails harmlessly
+    try:
+        with open(os.path.join(own, "cgroup.procs")) as f:
+            return not f.read().split()
+    except OSError:
+        return False
+
+
 def _join_v2(name: str, processes: int, memory_bytes: int | None) -> list[str]:
     own = os.path.join(ROOT, _own(""))
     parent = os.path.join(own, GROUP)
@@ -122,7 +152,9 @@ def _join_v2(name: str, processes: int, memory_bytes: int | None) -> list[str]:
         return []
     for directory in (own, parent):  # each may already be on; a refused one shows in cgroup.controllers below
         for controller in wanted:
-            _write(os.path.join(directory, "cgroup.subtree_control"), f"+{controller}")
+            if not _write(os.path.join(directory, "cgroup.subtree_control"), f"+{controller}") \
+                    and directory == own and _nest(own):
+                _write(os.path.join(directory, "cgroup.subtree_control"), f"+{controller}")
     path = os.path.join(parent, name)
     try:
         os.makedirs(path, exist_ok=True)

@@ -68,7 +68,7 @@ from .isolation import Limits
 
 
 # Passed from the zygote to a GPU child: which devices it sees (the zygote's own environment is already scrubbed).
-GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
+GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TRITON_LIBCUDA_PATH")
 
 
 @dataclass
@@ -94,8 +94,7 @@ class Job:
     device: str = "cpu"
     runs: list[Run] = field(default_factory=list)
     ablation: Run | None = None
-    timing_runs: list[Run] = field(default_factory=list)
-    timing_rechecks: list[Run] = field(default_factory=list)  # fresh inputs for each timing run, checked after it
+    timing: bool = False  # after the ablation, time the cases the grader sends (GPU; see sandbox/timing.py)
     timing_repeats: int = 20
     specs: list[dict] = field(default_factory=list)
     target: tuple = ("cuda", 90, 32)
@@ -139,6 +138,7 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
     os.setsid()
     if job.cgroup:
         layers += cgroups.join(job.cgroup, job.limits.processes, job.limits.memory_mb * 2**20)
+    user_tasks = 0 if "pids_cgroup" in layers else isolation.count_user_tasks()
     if isolation.unshare(isolation.CLONE_NEWNET):
         layers.append("network_namespace")
     needs_exec = job.kind == "compile" or gpu  # ptxas, and Triton's launcher on a GPU
@@ -155,15 +155,32 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
     isolation.redirect_output(os.path.join(job.workdir, "output.log"))
     isolation.close_other_fds(keep)
     memory = "address_space" if not gpu else ("none" if "memory_cgroup" in layers else "data")
-    memory_layer = isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers, memory=memory)
+    memory_layer = isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers, memory=memory,
+                                          user_tasks=user_tasks)
     layers += [memory_layer] if memory_layer else []
     if isolation.drop_capabilities():
         layers.append("no_capabilities")
+    if gpu and job.kind == "run" and job.limits.gpu_memory_mb and _gpu_memory_budget(job.limits.gpu_memory_mb):
+        layers.append("gpu_memory_budget")
     (channel,) = keep
     if isolation.install_seccomp(channel, allow_exec=needs_exec, unix_sockets=gpu):
         layers.append("seccomp")
     sys.dont_write_bytecode = True
     return layers + ["rlimits"] + (["audit_hook"] if job.kind in ("run", "compile") else [])
+
+
+def _gpu_memory_budget(megabytes: int) -> bool:
+    """Cap what torch's allocator may hold on the GPU (what every tensor and Triton's scratch go through); an
+    answer that asks for more gets torch's out-of-memory error, and the gradings beside it keep their share.
+    Initialises CUDA in this child."""
+    import torch
+
+    try:
+        total = torch.cuda.get_device_properties(0).total_memory
+        torch.cuda.set_per_process_memory_fraction(min(1.0, megabytes * 2**20 / total))
+        return True
+    except (RuntimeError, AssertionError):
+        return False
 
 
 def _candidate_path(job: Job, module_name: str = "candidate") -> str:
@@ -206,10 +223,9 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool) -> None:
         hooks.noop = True
         _send_run(sock, "ablation", 0, job.ablation, module, hooks, trace, job.device, denied)
         hooks.noop = False
-    if job.timing_runs:
-        from .timing import time_candidate
-        for index, run in enumerate(job.timing_runs):
-            time_candidate(sock, index, run, module, hooks, job)
+    if job.timing:
+        from .timing import serve_timing
+        serve_timing(sock, module, hooks, job)
 
 
 def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace, device: str,
@@ -235,6 +251,7 @@ def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace
         log = hooks.reset()
         oob = isinstance(exc, OutOfBoundsAccess) or "out-of-bounds" in str(exc)
         protocol.send(sock, {"type": kind, "index": index, "error": _trim_traceback(exc), "out_of_bounds": oob,
+                             "compile_error": device != "cpu" and _raised_compiling(exc),
                              "launches": log.launches, "ops": log.ops, "specs": log.specs, "denied": list(denied)})
         return
     log = hooks.reset()
@@ -242,6 +259,16 @@ def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace
     header.update({"type": kind, "index": index, "launches": log.launches, "ops": log.ops, "specs": log.specs,
                    "bytes_loaded": log.bytes_loaded, "bytes_stored": log.bytes_stored, "denied": list(denied)})
     protocol.send(sock, header, buffers)
+
+
+def _raised_compiling(exc: BaseException) -> bool:
+    """Whether a launch failed in Triton's compiler (a kernel that does not compile for this GPU: front end,
+    MLIR passes or ptxas) rather than in the answer's own code or at run time."""
+    from triton.compiler.errors import CompilationError
+
+    paths = [f.filename.replace(os.sep, "/") for f in traceback.extract_tb(exc.__traceback__)]
+    return isinstance(exc, CompilationError) or any("/triton/compiler/" in p or "/triton/backends/" in p
+                                                    for p in paths)
 
 
 def encode_outputs(output, inputs) -> tuple[dict, list[bytes]]:

@@ -47,12 +47,15 @@ class Limits:
     """Resource limits for one sandboxed child.
 
     Attributes:
-        memory_mb: Address space the child may add on top of what it inherited from the warm zygote.
+        memory_mb: Host memory the child may add on top of what it inherited from the warm zygote (resident
+            memory in its memory cgroup; also address space on CPU, or private writable memory on a GPU without
+            a memory cgroup).
         cpu_seconds: CPU time before the kernel sends SIGXCPU.
         file_mb: Largest file the child may write.
         open_files: Most file descriptors open at once.
         processes: Most processes and threads (pids cgroup; also RLIMIT_NPROC, which binds non-root users only).
         disk_mb: Size of the private tmpfs that holds the working directory (all files together).
+        gpu_memory_mb: What torch's allocator may hold on the GPU (None: no cap; the grader sets a share).
     """
 
     memory_mb: int = 2048
@@ -61,6 +64,7 @@ class Limits:
     open_files: int = 256
     processes: int = 32
     disk_mb: int = 128
+    gpu_memory_mb: int | None = None
 
 
 def _libc():
@@ -211,13 +215,17 @@ def drop_capabilities() -> bool:
     return bool(effective) and int(effective[0], 16) == 0
 
 
-def apply_limits(limits: Limits, cap_processes: bool = True, memory: str = "address_space") -> str:
+def apply_limits(limits: Limits, cap_processes: bool = True, memory: str = "address_space",
+                 user_tasks: int = 0) -> str:
     """Set rlimits; a memory rlimit is relative to what the child inherited from the zygote.
 
     Args:
         limits: The limits.
-        cap_processes: Set RLIMIT_NPROC. It counts every process of the user system-wide, so it is set only when
-            no pids cgroup caps the grading (several gradings run at once as the same user).
+        cap_processes: Set RLIMIT_NPROC. It counts every process and thread of the user system-wide (root's too,
+            once capabilities are dropped), so it is set only when no pids cgroup caps the grading, and on top of
+            ``user_tasks``.
+        user_tasks: The user's tasks when the child started (:func:`count_user_tasks`, read before the child's
+            fresh ``/proc`` hides the others).
         memory: ``address_space`` (RLIMIT_AS: CPU children), ``data`` (RLIMIT_DATA: private writable memory, which
             leaves out the CUDA driver's reserved and device mappings) or ``none`` (a memory cgroup caps it).
 
@@ -236,9 +244,23 @@ def apply_limits(limits: Limits, cap_processes: bool = True, memory: str = "addr
     _set(resource.RLIMIT_FSIZE, limits.file_mb * 2**20)
     _set(resource.RLIMIT_NOFILE, limits.open_files)
     if cap_processes:
-        _set(resource.RLIMIT_NPROC, limits.processes)
+        _set(resource.RLIMIT_NPROC, user_tasks + limits.processes)
     _set(resource.RLIMIT_CORE, 0)
     return layer
+
+
+def count_user_tasks() -> int:
+    """Processes and threads of this process's real user id, system-wide (what RLIMIT_NPROC counts)."""
+    uid, count = os.getuid(), 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{name}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{name}/task"))
+        except OSError:
+            pass
+    return count
 
 
 def scrub_environment(env: dict[str, str]) -> None:

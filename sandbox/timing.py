@@ -1,16 +1,23 @@
-"""GPU timing of a candidate inside its sandbox (CUDA only).
+"""GPU timing of a candidate inside its sandbox (CUDA only), in the same child that ran the correctness tests.
 
 Timing code is loaded by the zygote before any candidate, and binds the CUDA event class, the synchronisation
 function and the median then, so that an answer that patches ``torch.cuda.Event`` or ``torch.cuda.synchronize``
 changes nothing here. The method follows common practice for kernels: warm-up calls, an L2 flush before every
-timed call, CUDA events around each call, fresh inputs, and the median over repeats. After timing, the output of
-the last timed call is sent back, and then the inputs are overwritten in place with fresh values (same buffers,
-same pointers) and the model is called once more: the grader checks both against the reference, so an answer that
-behaves differently once it is being timed, or that caches results by pointer or shape, is caught.
+timed call, CUDA events around each call, and the median over repeats.
+
+One timing case, as the grader drives it (see ``kernelgym.timing``): the grader sends ``time`` with the case's
+inputs and its re-check inputs (drawn from secret seeds after the correctness runs, so nothing earlier could
+know them); the child builds the model, moves the inputs to the GPU and calls the model once untimed (Triton
+compiles for the new shapes then), and says ``ready``; the grader takes the GPU's timing lock (one timed section
+per GPU at a time) and says ``go``; the child times and says ``timed`` (the grader lets the lock go), then sends
+the output of the last timed call as ``timing``; finally it overwrites the inputs in place with the re-check values
+(same buffers, same pointers), calls the model once more and sends that output as ``timing_recheck``. A grader
+message other than ``time`` (``stop``) ends timing.
 """
 from __future__ import annotations
 
 import statistics
+import traceback
 
 import torch
 
@@ -50,15 +57,27 @@ def median_ms(times: list[float]) -> float:
     return _median(times)
 
 
-def time_candidate(sock, index: int, run, module, hooks, job) -> None:
-    """Time ``ModelNew`` on one timing case and send the median plus the last output; then refill the inputs in
-    place from the matching re-check run, call once more and send that output too."""
+def serve_timing(sock, module, hooks, job) -> None:
+    """Time each case the grader sends, until it sends anything but ``time``."""
+    flush = make_l2_flush()
+    while True:
+        header, buffers = protocol.recv(sock)
+        if header.get("type") != "time":
+            return
+        case = protocol.unpack(header["case"], buffers)
+        if not _time_case(sock, header["index"], case, module, hooks, job, flush):
+            return
+
+
+def _time_case(sock, index: int, case: dict, module, hooks, job, flush) -> bool:
+    """One timing case (see the module docstring); False when it failed (timing then ends)."""
     from .child import encode_outputs
 
-    inputs = [x.to("cuda") if isinstance(x, torch.Tensor) else x for x in run.inputs]
+    step = "ready"
     try:
-        torch.manual_seed(run.seed)
-        model = module.ModelNew(*run.init_inputs).to("cuda")
+        inputs = [x.to("cuda") if isinstance(x, torch.Tensor) else x for x in case["inputs"]]
+        torch.manual_seed(case["seed"])
+        model = module.ModelNew(*case["init_inputs"]).to("cuda")
         outputs = []
 
         def call():
@@ -67,33 +86,36 @@ def time_candidate(sock, index: int, run, module, hooks, job) -> None:
 
         hooks.timing = True  # count launches only: nothing but the launch inside the timed window
         try:
-            times = cuda_event_times(call, job.timing_repeats, make_l2_flush())
+            call()
+            _synchronize()
+            protocol.send(sock, {"type": "ready", "index": index})
+            if protocol.recv(sock)[0].get("type") != "go":
+                return False
+            step = "timed"
+            times = cuda_event_times(call, job.timing_repeats, flush)
         finally:
             hooks.timing = False
-    except BaseException as exc:
-        protocol.send(sock, {"type": "timing", "index": index, "error": f"{type(exc).__name__}: {exc}"[-1000:]})
-        return
-    header, buffers = encode_outputs(outputs[0], inputs)
-    header.update({"type": "timing", "index": index, "median_ms": median_ms(times), "launches": hooks.reset().launches})
-    protocol.send(sock, header, buffers)
-    if index < len(job.timing_rechecks):
-        _recheck(sock, index, job.timing_rechecks[index], model, inputs)
-
-
-def _recheck(sock, index: int, recheck, model, inputs: list) -> None:
-    """Overwrite the timed inputs in place with fresh values, call the model once, send the output."""
-    from .child import encode_outputs
-
-    try:
-        for target, fresh in zip(inputs, recheck.inputs):
+        protocol.send(sock, {"type": "timed", "index": index, "median_ms": median_ms(times),
+                             "launches": hooks.reset().launches})
+        step = "timing"
+        header, buffers = encode_outputs(outputs[0], [])
+        protocol.send(sock, {**header, "type": "timing", "index": index}, buffers)
+        step = "timing_recheck"
+        for target, fresh in zip(inputs, case["recheck_inputs"]):
             if isinstance(target, torch.Tensor) and isinstance(fresh, torch.Tensor):
                 target.copy_(fresh.to(target.device))
         with torch.no_grad():
             output = model(*inputs)
         _synchronize()
+        header, buffers = encode_outputs(output, [])
+        protocol.send(sock, {**header, "type": "timing_recheck", "index": index}, buffers)
+        return True
     except BaseException as exc:
-        protocol.send(sock, {"type": "timing_recheck", "index": index, "error": f"{type(exc).__name__}: {exc}"[-1000:]})
-        return
-    header, buffers = encode_outputs(output, inputs)
-    header.update({"type": "timing_recheck", "index": index})
-    protocol.send(sock, header, buffers)
+        protocol.send(sock, {"type": step, "index": index, "error": _message(exc)})
+        return False
+
+
+def _message(exc: BaseException) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "candidate" in f.filename]
+    lines = [f"line {f.lineno}: {f.line}" for f in frames[-3:]]
+    return "\n".join(lines + [f"{type(exc).__name__}: {exc}"[-1000:]])

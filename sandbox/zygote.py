@@ -51,8 +51,26 @@ def _warm_imports(mode: str) -> None:
     import triton.compiler.code_generator  # noqa: F401
     import triton.experimental.gluon  # noqa: F401
     import triton.language.extra.libdevice  # noqa: F401
+    if mode == "cuda":
+        _find_libcuda()
     from . import child, hooks, timing  # noqa: F401
     del triton
+
+
+def _find_libcuda() -> None:
+    """Find libcuda here, where ``ldconfig`` can run: Triton's lookup runs ``/sbin/ldconfig -p``, which fails in a
+    sandboxed child (seen on an H200). The answer is cached in this process, inherited by every fork, and passed
+    on as ``TRITON_LIBCUDA_PATH``. Loads nothing and does not initialise CUDA."""
+    if os.environ.get("TRITON_LIBCUDA_PATH"):
+        return
+    try:
+        from triton.backends.nvidia.driver import libcuda_dirs
+
+        dirs = libcuda_dirs()
+    except Exception:  # no NVIDIA backend or no driver: the child's first launch reports it
+        return
+    if dirs:
+        os.environ["TRITON_LIBCUDA_PATH"] = dirs[0]
 
 
 def _reap(signum, frame) -> None:

@@ -1,8 +1,14 @@
-"""GPU paths: real compilation on launch, CUDA-event timing with an L2 flush, speedup against eager torch."""
+"""GPU paths: every sandbox layer with CUDA, real compilation on launch, timing in the same child under the GPU
+lock, verdicts at timing shapes, the GPU memory share, and the same verdict as on CPU."""
+import os
+from pathlib import Path
+
 import pytest
 
 from conftest import PROBLEMS, attack, fenced
 from kernelgym.problem import load_problem
+
+ANSWERS = Path(__file__).resolve().parent / "answers"
 
 pytestmark = pytest.mark.gpu
 
@@ -26,3 +32,67 @@ def test_fallback_is_flagged_on_gpu(gpu_grader):
     problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
     result = gpu_grader.grade(problem, fenced(attack("torch_fallback_dummy_launch")))
     assert "torch_fallback:aten.add" in result.hacks and not result.correct
+
+
+def test_the_gpu_child_keeps_every_layer(gpu_grader):
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = gpu_grader.grade(problem, fenced(problem.solution_path.read_text()))
+    assert result.correct, result.error
+    layers = set(result.isolation)
+    assert {"network_namespace", "read_only_filesystem", "socket_directories_hidden", "disk_quota",
+            "problem_files_hidden", "no_capabilities", "seccomp", "rlimits", "audit_hook",
+            "gpu_memory_budget"} <= layers
+    assert "memory_cgroup" in layers or "rlimit_data" in layers
+    if os.geteuid() == 0:
+        assert {"pid_namespace", "pids_cgroup"} <= layers
+
+
+def test_timing_cases_count_as_tests(gpu_grader):
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = gpu_grader.grade(problem, fenced(problem.solution_path.read_text()))
+    seeds = gpu_grader.config.seeds
+    assert result.tests_total == len(problem.test_cases) * seeds + len(problem.timing_cases) == result.tests_passed
+
+
+def test_wrong_only_at_the_timing_shape_is_incorrect_not_a_hack(gpu_grader):
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = gpu_grader.grade(problem, fenced((ANSWERS / "vector_add_wrong_at_large_sizes.py").read_text()))
+    assert not result.correct and result.failure == "incorrect" and "timing case 0" in result.error
+    assert result.hacks == [] and result.speedup is None
+    assert result.tests_passed == result.tests_total - 1
+
+
+def test_an_output_replayed_after_timing_is_flagged(gpu_grader):
+    """The answer keeps each output keyed by the input object: right in every correctness run (new inputs each
+    time), and also for the timed calls; once the timed inputs are overwritten in place it returns the old output."""
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = gpu_grader.grade(problem, fenced((ANSWERS / "vector_add_cache_by_input_object.py").read_text()))
+    assert "replayed_output_after_timing" in result.hacks and not result.correct
+
+
+def test_a_kernel_that_does_not_compile_scores_as_on_cpu(gpu_grader):
+    from kernelgym.grader import Grader, GraderConfig, reward_of
+
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    answer = fenced((ANSWERS / "vector_add_calls_a_plain_python_helper.py").read_text())
+    on_gpu = gpu_grader.grade(problem, answer)
+    with Grader(GraderConfig(device="cpu", timeout_s=120)) as cpu_grader:
+        on_cpu = cpu_grader.grade(problem, answer)
+    assert (on_gpu.compiled, on_gpu.failure, on_gpu.hacks) == (on_cpu.compiled, on_cpu.failure, on_cpu.hacks) \
+        == (False, "compile", [])
+    assert reward_of(on_gpu) == reward_of(on_cpu)
+
+
+def test_past_its_gpu_memory_share_an_answer_fails_alone():
+    from kernelgym.grader import Grader, GraderConfig
+    from kernelgym.sandbox.isolation import Limits
+
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    honest = problem.solution_path.read_text()
+    greedy = honest.replace("    out = torch.empty_like(x)\n",
+                            "    out = torch.empty_like(x)\n    spare = torch.empty(2**30, device=x.device)\n")
+    assert greedy != honest
+    with Grader(GraderConfig(device="cuda", limits=Limits(gpu_memory_mb=2048), timing_repeats=5)) as grader:
+        results = grader.grade_many([(problem, fenced(greedy)), (problem, fenced(honest))])
+    assert results[0].failure == "runtime" and "out of memory" in results[0].error.lower()
+    assert results[1].correct and "gpu_memory_budget" in results[1].isolation
