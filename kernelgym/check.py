@@ -1,6 +1,7 @@
 """``kernelgym check``: validate a problem suite.
 
-For every problem: it loads; its reference solution (``NAME_solution.py`` beside it) is correct with no hack; a
+For every problem: it loads; its reference solution (``NAME_solution.py`` beside it) is correct with no hack (on a
+GPU at the timing shapes too, whose worst error the report gives next to the tolerance); a
 no-op, an all-zeros, an identity and a torch-fallback answer are all refused; and the problem is not degenerate
 (its output depends on its inputs, is not near-constant, differs between seeds, and is not matched by zeros).
 """
@@ -30,6 +31,7 @@ class ProblemCheck:
     level: int | None = None
     tags: list[str] = field(default_factory=list)
     reference: str = ""
+    timing: str = ""  # on a GPU: the reference at the timing shapes (worst error against the tolerance, speedup)
     cheats: dict[str, str] = field(default_factory=dict)
     degenerate: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -72,6 +74,10 @@ def _check_reference(problem: Problem, grader: Grader, report: ProblemCheck) -> 
         return
     result = grader.grade(problem, problem.solution_path.read_text(), allow_plain_source=True)
     report.reference = f"{result.tests_passed}/{result.tests_total}"
+    if "timing_max_abs_error" in result.timings:
+        speed = f", {result.speedup:.2f}x" if result.speedup else ""
+        report.timing = (f"max abs error {result.timings['timing_max_abs_error']:.2g} "
+                         f"(atol {problem.atol:g}, rtol {problem.rtol:g}){speed}")
     if not result.correct:
         why = ", ".join(result.hacks) or result.error.splitlines()[0] if result.error or result.hacks else "incorrect"
         report.failures.append(f"reference solution not correct: {why}")
@@ -183,13 +189,15 @@ def print_table(reports: list[ProblemCheck], seconds: float) -> None:
     from rich.table import Table
 
     table = Table(title="kernelgym check", show_lines=False)
-    for column in ("problem", "level", "tags", "reference", *[c for c in (*cheats.SHAPE_CHEATS, "torch_fallback")],
-                   "verdict"):
+    timed = any(r.timing for r in reports)
+    for column in ("problem", "level", "tags", "reference", *(["timing shapes"] if timed else []),
+                   *[c for c in (*cheats.SHAPE_CHEATS, "torch_fallback")], "verdict"):
         table.add_column(column, overflow="fold")
     for r in reports:
         refused = [_short(r.cheats.get(name, "-")) for name in (*cheats.SHAPE_CHEATS, "torch_fallback")]
         verdict = "[green]ok[/]" if r.ok else f"[red]FAILED ({len(r.failures)})[/]"
         table.add_row(escape(r.problem), str(r.level or "-"), escape(",".join(r.tags)), r.reference,
+                      *([escape(r.timing or "-")] if timed else []),
                       *[escape(x) if "[red]" not in x else x for x in refused], verdict)
     console = Console(width=200)
     console.print(table)

@@ -257,6 +257,8 @@ class Timer:
         comparison = compare_outputs(self.cases[index].expected, outputs, self.problem.atol, self.problem.rtol)
         if comparison.max_abs_error is not None:
             self.result.max_abs_error = max(self.result.max_abs_error or 0.0, comparison.max_abs_error)
+            worst = self.result.timings.get("timing_max_abs_error", 0.0)
+            self.result.timings["timing_max_abs_error"] = max(worst, comparison.max_abs_error)
         if not comparison.ok:
             self._fail("incorrect", f"timing case {index} {self.problem.timing_cases[index]}: {comparison.message}")
             return

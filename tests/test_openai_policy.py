@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -30,12 +31,57 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class CountingProxy:
+    """A TCP relay on 127.0.0.1 in front of the server that counts the chat requests passing through it."""
+
+    MARKER = b"POST /v1/chat/completions"
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port, self.count = upstream_port, 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            except OSError:
+                client.close()
+                continue
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, source, target, count: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if count:
+                    self.count += data.count(self.MARKER)
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._listener.close()
+
+
 class Server:
     """A ``transformers serve`` process and its log."""
 
     def __init__(self, model, log):
         self.model, self.log_path, self.port = str(model), log, _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        self.proxy = CountingProxy(self.port)
+        self.base_url = f"http://127.0.0.1:{self.proxy.port}/v1"
         # transformers' own `transformers serve` command, run by this interpreter
         command = [sys.executable, "-c", "from transformers.cli.transformers import main; main()", "serve",
                    self.model, "--host", "127.0.0.1", "--port", str(self.port), "--device", "cpu"]
@@ -62,8 +108,9 @@ class Server:
         return open(self.log_path).read()
 
     def requests(self) -> int:
-        """Chat requests the server has received so far."""
-        return self.text().count("[Request received]")
+        """Chat requests that reached the server so far, counted on the wire by the proxy in front of it (the
+        server's own log has no line for a request whose client gave up)."""
+        return self.proxy.count
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -73,6 +120,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.proxy.close()
         self._log.close()
 
 

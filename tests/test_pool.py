@@ -89,7 +89,15 @@ def test_grader_warm_starts_every_zygote_of_the_modes_it_uses():
             pids = [z.pid for z in grader.pool(mode).zygotes]
             assert len(pids) == 2 and all(psutil.pid_exists(pid) for pid in pids)
     assert Grader(GraderConfig(device="cpu", check_compile=False)).modes == ["interpret"]
-    assert Grader(GraderConfig(device="cuda")).modes == ["cuda"]
+    import torch
+
+    from kernelgym.grader import NoCudaError
+
+    if torch.cuda.is_available():
+        assert Grader(GraderConfig(device="cuda")).modes == ["cuda"]
+    else:
+        with pytest.raises(NoCudaError, match="no CUDA GPU is visible"):
+            Grader(GraderConfig(device="cuda"))
 
 
 def test_local_executor_has_one_worker_count():
