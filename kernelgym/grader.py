@@ -558,13 +558,14 @@ def _case_mb(problem: Problem, case: dict) -> int:
 
 
 def _gpu_share_mb(device: str, workers: int | None) -> int:
-    """An equal share of the GPU's memory (90% of it) per grading in flight, at least 2 GB."""
+    """An equal share of half the GPU's memory per grading in flight, at least 2 GB (the grader's own reference
+    computations and the CUDA contexts need the rest)."""
     import os
 
     import torch
 
     total = torch.cuda.get_device_properties(torch.device(device).index or 0).total_memory
-    return max(2048, int(0.9 * total / 2**20 / (workers or os.cpu_count() or 1)))
+    return max(2048, int(0.5 * total / 2**20 / (workers or os.cpu_count() or 1)))
 
 
 class CompileCache:

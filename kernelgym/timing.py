@@ -238,6 +238,7 @@ class Timer:
         field, buffers = protocol.pack({"seed": case.seed, "init_inputs": case.init_inputs,
                                         "inputs": case.inputs, "recheck_inputs": case.recheck_inputs})
         self.send({"type": "time", "index": index, "case": field}, buffers)
+        case.inputs, case.recheck_inputs = [], []  # sent: the grader's GPU memory is needed by the next cases
 
     def _stop(self) -> None:
         self.done = True
@@ -263,6 +264,7 @@ class Timer:
             self._fail("incorrect", f"timing case {index} {self.problem.timing_cases[index]}: {comparison.message}")
             return
         self._timed_output = outputs
+        self.cases[index].expected = []
         self.result.tests_passed += 1
 
     def _judge_recheck(self, index: int, header: dict, buffers: list) -> None:
@@ -276,9 +278,11 @@ class Timer:
                 for a, b in zip(outputs, self._timed_output))
             if replayed:
                 self.result.flag("replayed_output_after_timing")
+            self._timed_output = []
             self._fail("incorrect", f"re-check of timing case {index}: with its inputs overwritten in place by new "
                                     f"values, the answer's output no longer matched")
             return
+        self._timed_output, case.expected_recheck = [], []
         if index + 1 < len(self.problem.timing_cases):
             self._send_case(index + 1)
             return
