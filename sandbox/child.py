@@ -109,6 +109,7 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
         sock = socket.socket(fileno=channel_fd)
         _, buffers = protocol.recv(sock)
         job: Job = pickle.loads(buffers[0])
+        sock = _channel_at(sock, job.limits.open_files - 1)
         layers = _confine(job, keep={sock.fileno()}, in_pid_namespace=in_pid_namespace)
         protocol.send(sock, {"type": "hello", "isolation": layers})
         if job.kind == "run":
@@ -123,6 +124,23 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
         code = 1
     finally:
         os._exit(code)
+
+
+def _channel_at(sock: socket.socket, fd: int) -> socket.socket:
+    """Move the channel to descriptor ``fd`` (the highest the open-files limit allows), close-on-exec.
+
+    The seccomp filter refuses writes to the channel's descriptor *number*, and programs the child runs (gcc
+    building Triton's launcher, ptxas, ldconfig) inherit the filter: at a low number, the first file such a
+    program opened would get that number and its writes would fail (seen on an H200: every launcher build
+    failed). At the top of the range no program reaches it, and none inherits the channel itself.
+    """
+    current = sock.detach()
+    if current != fd:
+        os.dup2(current, fd, inheritable=False)
+        os.close(current)
+    else:
+        os.set_inheritable(fd, False)
+    return socket.socket(fileno=fd)
 
 
 def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:

@@ -39,6 +39,7 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 # Where host daemons keep their socket files (Docker, D-Bus, systemd, nvidia-persistenced, X11, tmux): covered
 # in the child's mount namespace, because a Unix socket file is reachable whatever the network namespace says.
 SOCKET_DIRECTORIES = ("/run", "/var/run", "/tmp", "/var/tmp", "/dev/shm")
+NPROC_HEADROOM = 8  # RLIMIT_NPROC fallback: this many times Limits.processes on top of the user's tasks
 PR_SET_NO_NEW_PRIVS = 38  # prctl option: no exec may grant privileges again (needed by seccomp and Landlock)
 
 
@@ -222,8 +223,9 @@ def apply_limits(limits: Limits, cap_processes: bool = True, memory: str = "addr
     Args:
         limits: The limits.
         cap_processes: Set RLIMIT_NPROC. It counts every process and thread of the user system-wide (root's too,
-            once capabilities are dropped), so it is set only when no pids cgroup caps the grading, and on top of
-            ``user_tasks``.
+            once capabilities are dropped), so it is set only when no pids cgroup caps the grading, at
+            ``user_tasks`` plus :data:`NPROC_HEADROOM` times ``limits.processes`` (the gradings beside this one
+            start tasks too).
         user_tasks: The user's tasks when the child started (:func:`count_user_tasks`, read before the child's
             fresh ``/proc`` hides the others).
         memory: ``address_space`` (RLIMIT_AS: CPU children), ``data`` (RLIMIT_DATA: private writable memory, which
@@ -243,8 +245,8 @@ def apply_limits(limits: Limits, cap_processes: bool = True, memory: str = "addr
     _set(resource.RLIMIT_CPU, limits.cpu_seconds)
     _set(resource.RLIMIT_FSIZE, limits.file_mb * 2**20)
     _set(resource.RLIMIT_NOFILE, limits.open_files)
-    if cap_processes:
-        _set(resource.RLIMIT_NPROC, user_tasks + limits.processes)
+    if cap_processes:  # other gradings' tasks count too, and grow meanwhile: a looser cap than the cgroup's
+        _set(resource.RLIMIT_NPROC, user_tasks + NPROC_HEADROOM * limits.processes)
     _set(resource.RLIMIT_CORE, 0)
     return layer
 

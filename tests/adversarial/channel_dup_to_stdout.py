@@ -26,7 +26,7 @@ def noop_kernel(x_ptr, n, BLOCK: tl.constexpr):
 
 
 def channel():
-    for fd in range(3, 64):
+    for fd in range(3, 1024):
         try:
             if stat.S_ISSOCK(os.fstat(fd).st_mode):
                 return fd

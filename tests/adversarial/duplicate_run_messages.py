@@ -27,7 +27,7 @@ def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
 
 
 def channel():
-    for fd in range(3, 64):
+    for fd in range(3, 1024):
         try:
             if stat.S_ISSOCK(os.fstat(fd).st_mode):
                 return fd
