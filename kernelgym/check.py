@@ -76,8 +76,8 @@ def _check_reference(problem: Problem, grader: Grader, report: ProblemCheck) -> 
     report.reference = f"{result.tests_passed}/{result.tests_total}"
     if "timing_max_abs_error" in result.timings:
         speed = f", {result.speedup:.2f}x" if result.speedup else ""
-        report.timing = (f"max abs error {result.timings['timing_max_abs_error']:.2g} "
-                         f"(atol {problem.atol:g}, rtol {problem.rtol:g}){speed}")
+        atol, rtol = problem.timing_tolerances
+        report.timing = f"max abs error {result.timings['timing_max_abs_error']:.2g} (atol {atol:g}, rtol {rtol:g}){speed}"
     if not result.correct:
         why = ", ".join(result.hacks) or result.error.splitlines()[0] if result.error or result.hacks else "incorrect"
         report.failures.append(f"reference solution not correct: {why}")

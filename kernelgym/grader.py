@@ -278,9 +278,8 @@ class Grader:
                         continue
                     index = header["index"]
                     if kind in TIMED_KINDS:
-                        with outbox.paused():  # the grader's own work and the lock wait do not count
-                            timer.handle(kind, index, header, buffers)
-                        if timer.done and result.failure:
+                        if not _answer(timer.handle, outbox, result, kind, index, header, buffers) or \
+                                (timer.done and result.failure):
                             break
                         continue
                     target = expected[index] if kind == "run" else ablation
@@ -298,8 +297,8 @@ class Grader:
                     if kind == "ablation" and job.timing:
                         clean = (not errors and not ops and not result.failure and not result.hacks
                                  and result.launches > 0 and result.tests_passed == result.tests_total)
-                        with outbox.paused():
-                            timer.start(clean)
+                        if not _answer(timer.start, outbox, result, clean):
+                            break
         finally:
             timer.close()
         if result.launches == 0 and result.tests_total and not result.failure in ("runtime", "timeout", "crash"):
@@ -531,6 +530,19 @@ class Outbox:
             self.paused_s += time.monotonic() - started
 
 
+def _answer(step, outbox: Outbox, result: KernelResult, *args) -> bool:
+    """Run a timing step that may write to the child (the grader's own time, not the child's); False when the
+    child is gone (a crash: the session must end)."""
+    try:
+        with outbox.paused():
+            step(*args)
+        return True
+    except (BrokenPipeError, ConnectionResetError):
+        result.fail("crash", "the answer's process exited before grading finished (it exited, was killed by a "
+                             "signal, or hit a memory/CPU/file limit)")
+        return False
+
+
 def _timing_case_mb(problem: Problem) -> int:
     """Megabytes of inputs and outputs of the problem's largest timing case (cached per problem and cases)."""
     key = (str(problem.path), problem.source, repr(problem.timing_cases))
@@ -546,15 +558,21 @@ def _case_mb(problem: Problem, case: dict) -> int:
     """Inputs and outputs of one case, measured on the meta device (no memory, no compute)."""
     import torch
 
+    def size(tensors) -> int:
+        return sum(t.numel() * t.element_size() for t in tensors if isinstance(t, torch.Tensor))
+
     try:
         with torch.device("meta"):
             init_inputs, inputs = problem.instantiate(case, 0)
-            out = problem.build_model(init_inputs, 0)(*inputs)
-    except Exception:  # a problem that cannot run on meta tensors: no allowance
+    except Exception:  # inputs that cannot be drawn on meta tensors: no allowance
         return 0
-    tensors = [x for x in inputs if isinstance(x, torch.Tensor)]
-    tensors += [t for t in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(t, torch.Tensor)]
-    return -(-sum(t.numel() * t.element_size() for t in tensors) // 2**20)
+    try:
+        with torch.device("meta"):
+            out = problem.build_model(init_inputs, 0)(*inputs)
+        outputs = size(out if isinstance(out, (tuple, list)) else [out])
+    except Exception:  # a forward that meta tensors cannot run: assume outputs as large as the inputs
+        outputs = size(inputs)
+    return -(-(size(inputs) + outputs) // 2**20)
 
 
 def _gpu_share_mb(device: str, workers: int | None) -> int:

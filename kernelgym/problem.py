@@ -8,6 +8,8 @@ in KernelBench, so a KernelBench file loads unchanged. KernelGym reads these opt
 - ``TEST_CASES``: a list of dicts, each overriding module-level constants before ``get_inputs()`` and
   ``get_init_inputs()`` are called (small shapes for correctness; default: the constants as they are);
 - ``TIMING_CASES``: the same for GPU timing (default: the constants as they are);
+- ``TIMING_ATOL`` / ``TIMING_RTOL``: tolerances at the timing shapes, where long reductions in another order and
+  TF32 ``tl.dot`` (or TF32 convolutions in the eager reference) drift further (default: ``ATOL`` / ``RTOL``);
 - ``TAGS``: a list of strings.
 
 Seeding (as KernelBench does): for a test case and a seed, the grader calls ``torch.manual_seed(seed)`` before
@@ -56,6 +58,8 @@ class Problem:
         level: 1, 2 or 3 when the file lives in a ``levelN`` folder, else None.
         atol: Absolute tolerance.
         rtol: Relative tolerance.
+        timing_atol: Absolute tolerance at the timing shapes.
+        timing_rtol: Relative tolerance at the timing shapes.
         test_cases: Constant overrides for correctness runs.
         timing_cases: Constant overrides for GPU timing runs.
         tags: Free-form tags such as ``matmul``.
@@ -72,6 +76,14 @@ class Problem:
     timing_cases: list[dict[str, Any]]
     tags: list[str]
     module: ModuleType = field(repr=False)
+    timing_atol: float | None = None  # None: atol
+    timing_rtol: float | None = None  # None: rtol
+
+    @property
+    def timing_tolerances(self) -> tuple[float, float]:
+        """``(atol, rtol)`` at the timing shapes."""
+        return (self.atol if self.timing_atol is None else self.timing_atol,
+                self.rtol if self.timing_rtol is None else self.timing_rtol)
 
     @property
     def solution_path(self) -> Path:
@@ -183,7 +195,14 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
         timing_cases=timing_cases,
         tags=[str(tag) for tag in getattr(module, "TAGS", [])],
         module=module,
+        timing_atol=_optional_float(module, "TIMING_ATOL"),
+        timing_rtol=_optional_float(module, "TIMING_RTOL"),
     )
+
+
+def _optional_float(module: ModuleType, name: str) -> float | None:
+    value = getattr(module, name, None)
+    return None if value is None else float(value)
 
 
 def _import_file(path: Path, source: str) -> ModuleType:
@@ -212,7 +231,7 @@ def _cases(path: Path, module: ModuleType, attr: str, constants: set[str], overr
     return out
 
 
-_METADATA = {"ATOL", "RTOL", "TEST_CASES", "TIMING_CASES", "TAGS", "SPLIT"}
+_METADATA = {"ATOL", "RTOL", "TIMING_ATOL", "TIMING_RTOL", "TEST_CASES", "TIMING_CASES", "TAGS", "SPLIT"}
 
 
 def _constants_of(module: ModuleType) -> set[str]:

@@ -7,7 +7,8 @@ the reference outputs for both, and drives the child through ``time`` → ``read
 correctness runs overlap freely. The eager reference is timed once per (problem, timing case, GPU) and grader,
 under the same lock, with the same method (warm-up, L2 flush before each call, CUDA events, median).
 
-Verdicts: a timing case is one more test. Its output must match the reference within the problem's tolerances,
+Verdicts: a timing case is one more test. Its output must match the reference within the problem's tolerances at
+the timing shapes (``TIMING_ATOL``/``TIMING_RTOL``, else ``ATOL``/``RTOL``),
 or the answer is incorrect (no speed). After timing, the inputs are overwritten in place with the re-check values
 and the model called once more: an output that then still equals the timed output while the reference changed is
 evidence of a cache keyed by pointer or shape (``replayed_output_after_timing``, a hack); any other mismatch is an
@@ -255,7 +256,7 @@ class Timer:
         outputs = self._outputs(header, buffers)
         if outputs is None:
             return
-        comparison = compare_outputs(self.cases[index].expected, outputs, self.problem.atol, self.problem.rtol)
+        comparison = compare_outputs(self.cases[index].expected, outputs, *self.problem.timing_tolerances)
         if comparison.max_abs_error is not None:
             self.result.max_abs_error = max(self.result.max_abs_error or 0.0, comparison.max_abs_error)
             worst = self.result.timings.get("timing_max_abs_error", 0.0)
@@ -272,7 +273,7 @@ class Timer:
         if outputs is None:
             return
         case = self.cases[index]
-        if not compare_outputs(case.expected_recheck, outputs, self.problem.atol, self.problem.rtol).ok:
+        if not compare_outputs(case.expected_recheck, outputs, *self.problem.timing_tolerances).ok:
             replayed = len(outputs) == len(self._timed_output) and all(
                 a.shape == b.shape and a.dtype == b.dtype and bool((a == b).all())
                 for a, b in zip(outputs, self._timed_output))

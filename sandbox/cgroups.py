@@ -118,20 +118,6 @@ def _join_v1(controller: str, name: str, settings: dict) -> bool:
     return _write(os.path.join(path, "cgroup.procs"), 0)
 
 
-def _enable_from_root(own: str, controller: str) -> None:
-    """Hand ``controller`` down from the root to our own group where an ancestor has not (seen on an H200 VM: the
-    memory controller reached the grader's group, the pids controller did not). Only accounting is switched on;
-    an ancestor that refuses (it holds processes, or the file system is read-only) leaves the layer absent."""
-    with open(os.path.join(own, "cgroup.controllers")) if os.path.exists(os.path.join(own, "cgroup.controllers")) \
-            else open(os.devnull) as f:
-        if controller in f.read().split():
-            return
-    relative = os.path.relpath(own, ROOT).split(os.sep)
-    for depth in range(len(relative)):
-        ancestor = os.path.join(ROOT, *relative[:depth])
-        _write(os.path.join(ancestor, "cgroup.subtree_control"), f"+{controller}")
-
-
 def _nest(own: str) -> bool:
     """Move every process of our own v2 group into a leaf ``<own>/kernelgym-host``, so that the controllers can be
     switched on for the groups beside it (the "no internal processes" rule); True when the group is then empty.
@@ -164,8 +150,6 @@ def _join_v2(name: str, processes: int, memory_bytes: int | None) -> list[str]:
         os.makedirs(parent, exist_ok=True)
     except OSError:
         return []
-    for controller in wanted:
-        _enable_from_root(own, controller)
     for directory in (own, parent):  # each may already be on; a refused one shows in cgroup.controllers below
         for controller in wanted:
             if not _write(os.path.join(directory, "cgroup.subtree_control"), f"+{controller}") \

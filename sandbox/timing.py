@@ -59,23 +59,27 @@ def median_ms(times: list[float]) -> float:
 
 def serve_timing(sock, module, hooks, job) -> None:
     """Time each case the grader sends, until it sends anything but ``time``."""
-    flush = make_l2_flush()
+    flush: list = []  # made by the first case, inside its error handling (it allocates on the GPU)
     while True:
         header, buffers = protocol.recv(sock)
         if header.get("type") != "time":
             return
         case = protocol.unpack(header["case"], buffers)
+        del buffers
         if not _time_case(sock, header["index"], case, module, hooks, job, flush):
             return
 
 
-def _time_case(sock, index: int, case: dict, module, hooks, job, flush) -> bool:
+def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) -> bool:
     """One timing case (see the module docstring); False when it failed (timing then ends)."""
     from .child import encode_outputs
 
     step = "ready"
     try:
+        if not flush:
+            flush.append(make_l2_flush())
         inputs = [x.to("cuda") if isinstance(x, torch.Tensor) else x for x in case["inputs"]]
+        case["inputs"] = []  # the host copies: the child's host memory is bounded
         torch.manual_seed(case["seed"])
         model = module.ModelNew(*case["init_inputs"]).to("cuda")
         outputs = []
@@ -92,7 +96,7 @@ def _time_case(sock, index: int, case: dict, module, hooks, job, flush) -> bool:
             if protocol.recv(sock)[0].get("type") != "go":
                 return False
             step = "timed"
-            times = cuda_event_times(call, job.timing_repeats, flush)
+            times = cuda_event_times(call, job.timing_repeats, flush[0])
         finally:
             hooks.timing = False
         protocol.send(sock, {"type": "timed", "index": index, "median_ms": median_ms(times),
