@@ -176,3 +176,18 @@ def test_instantiate_and_build_model_are_thread_safe(tmp_path):
         inputs, params = got[seed]
         assert torch.equal(inputs, expected[seed][0]), seed
         assert all(torch.equal(a, b) for a, b in zip(params, expected[seed][1])), seed
+
+
+def test_timing_tolerances_default_to_the_test_tolerances():
+    plain = load_problem(PROBLEMS / "level1" / "03_softmax.py")
+    assert plain.timing_tolerances == (plain.atol, plain.rtol)
+    matmul = load_problem(PROBLEMS / "level1" / "04_matmul.py")
+    assert matmul.timing_tolerances[0] > matmul.atol and matmul.timing_tolerances[1] == matmul.rtol
+
+
+def test_a_test_case_cannot_override_the_timing_tolerance(tmp_path):
+    path = PROBLEMS / "level1" / "04_matmul.py"
+    copy = tmp_path / path.name
+    copy.write_text(path.read_text().replace("TEST_CASES = [", 'TEST_CASES = [{"TIMING_ATOL": 1.0}] or [', 1))
+    with pytest.raises(ProblemError, match="not module-level constants"):
+        load_problem(copy)

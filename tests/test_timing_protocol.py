@@ -155,3 +155,14 @@ def test_timing_messages_out_of_order_end_the_session(problem, bad):
     result = KernelResult()
     passed = list(_in_order(iter(messages), result, order))
     assert len(passed) == 4 and result.failure == "crash"
+
+
+def test_timing_shapes_are_judged_with_the_timing_tolerances(problem):
+    """TIMING_ATOL covers the drift of long reductions and TF32 at large shapes; the test cases keep ATOL."""
+    problem.timing_atol = 0.5
+    timer, _, result = _timer(problem)
+    timer.start(eligible=True)
+    drifted = timer.cases[0].expected[0] + 0.1  # far outside ATOL (1e-6), inside TIMING_ATOL
+    _run_case(timer, 0, timed=drifted, recheck=timer.cases[0].expected_recheck[0] + 0.1)
+    assert not result.failure and result.tests_passed == 5
+    assert result.timings["timing_max_abs_error"] == pytest.approx(0.1, rel=1e-3)

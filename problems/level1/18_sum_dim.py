@@ -34,6 +34,9 @@ def get_init_inputs():
 TAGS = ["reduction"]
 ATOL = 1e-5
 RTOL = 1e-5
+# fp32 sums taken in another order drift further at the timing shapes
+# (an H200 measured 2.29e-05 for the reference solution)
+TIMING_ATOL = 0.0001
 TEST_CASES = [{"BATCH": 4, "R": 37, "C": 50}, {"BATCH": 1, "R": 1, "C": 300},
               {"BATCH": 3, "R": 64, "C": 33, "TRANSPOSED": True}, {"BATCH": 5, "R": 100, "C": 1}]
 TIMING_CASES = [{"BATCH": 16, "R": 1024, "C": 4096}]

@@ -34,6 +34,8 @@ def get_init_inputs():
 TAGS = ["reduction", "softmax"]
 ATOL = 1e-5
 RTOL = 1e-5
+# fp32 sums taken in another order drift further at the timing shapes
+TIMING_ATOL = 5e-05
 TEST_CASES = [{"ROWS": 16, "COLS": 100}, {"ROWS": 1, "COLS": 5000}, {"ROWS": 17, "COLS": 65, "TRANSPOSED": True},
               {"ROWS": 7, "COLS": 2}]
 TIMING_CASES = [{"ROWS": 4096, "COLS": 16384}]

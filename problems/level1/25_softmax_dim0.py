@@ -34,6 +34,9 @@ def get_init_inputs():
 TAGS = ["reduction", "softmax"]
 ATOL = 1e-6
 RTOL = 1e-5
+# fp32 sums taken in another order drift further at the timing shapes
+# (an H200 measured 1.78e-05 for the reference solution)
+TIMING_ATOL = 0.0001
 TEST_CASES = [{"ROWS": 100, "COLS": 50}, {"ROWS": 300, "COLS": 1}, {"ROWS": 65, "COLS": 33, "TRANSPOSED": True},
               {"ROWS": 7, "COLS": 130}]
 TIMING_CASES = [{"ROWS": 4096, "COLS": 16384}]

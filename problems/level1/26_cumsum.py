@@ -31,6 +31,9 @@ def get_init_inputs():
 TAGS = ["scan"]
 ATOL = 1e-4
 RTOL = 1e-5
+# fp32 sums taken in another order drift further at the timing shapes
+# (an H200 measured 0.000977 for the reference solution)
+TIMING_ATOL = 0.005
 TEST_CASES = [{"ROWS": 8, "COLS": 100}, {"ROWS": 1, "COLS": 5000}, {"ROWS": 11, "COLS": 65, "TRANSPOSED": True},
               {"ROWS": 5, "COLS": 1}]
 TIMING_CASES = [{"ROWS": 4096, "COLS": 16384}]

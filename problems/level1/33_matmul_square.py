@@ -30,5 +30,7 @@ def get_init_inputs():
 TAGS = ["matmul"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 1
 TEST_CASES = [{"N": 64}, {"N": 1}, {"N": 100, "TRANSPOSED": True}, {"N": 33}]
 TIMING_CASES = [{"N": 4096}]

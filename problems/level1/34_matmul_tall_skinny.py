@@ -31,6 +31,8 @@ def get_init_inputs():
 TAGS = ["matmul"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.5
 TEST_CASES = [{"M": 200, "K": 33, "N": 5}, {"M": 1, "K": 16, "N": 16}, {"M": 129, "K": 64, "N": 1, "TRANSPOSED": True},
               {"M": 70, "K": 1, "N": 20}]
 TIMING_CASES = [{"M": 65536, "K": 1024, "N": 16}]

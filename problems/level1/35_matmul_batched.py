@@ -33,6 +33,8 @@ def get_init_inputs():
 TAGS = ["matmul"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.5
 TEST_CASES = [{"BATCH": 3, "M": 40, "K": 20, "N": 33}, {"BATCH": 1, "M": 1, "K": 64, "N": 7},
               {"BATCH": 2, "M": 17, "K": 45, "N": 1}, {"BATCH": 4, "M": 32, "K": 50, "N": 30, "TRANSPOSED": True}]
 TIMING_CASES = [{"BATCH": 128, "M": 512, "K": 1024, "N": 512}]

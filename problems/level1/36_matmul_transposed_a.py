@@ -33,6 +33,9 @@ def get_init_inputs():
 TAGS = ["matmul"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+# (an H200 measured 0.000961 for the reference solution)
+TIMING_ATOL = 1
 TEST_CASES = [{"M": 64, "K": 40, "N": 48}, {"M": 1, "K": 50, "N": 33}, {"M": 37, "K": 1, "N": 20},
               {"M": 45, "K": 70, "N": 1, "TRANSPOSED": True}]
 TIMING_CASES = [{"M": 2048, "K": 4096, "N": 2048}]

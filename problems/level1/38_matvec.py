@@ -30,5 +30,7 @@ def get_init_inputs():
 TAGS = ["matmul", "reduction"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 1
 TEST_CASES = [{"M": 100, "K": 300}, {"M": 1, "K": 1000}, {"M": 37, "K": 1}, {"M": 70, "K": 129, "TRANSPOSED": True}]
 TIMING_CASES = [{"M": 8192, "K": 8192}]

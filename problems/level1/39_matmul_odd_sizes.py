@@ -32,6 +32,8 @@ def get_init_inputs():
 TAGS = ["matmul"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 1
 TEST_CASES = [{"M": 37, "K": 53, "N": 29}, {"M": 1, "K": 7, "N": 3}, {"M": 61, "K": 1, "N": 47},
               {"M": 31, "K": 67, "N": 1, "TRANSPOSED": True}, {"M": 67, "K": 41, "N": 71, "TRANSPOSED": True}]
 TIMING_CASES = [{"M": 4093, "K": 3079, "N": 5077}]

@@ -36,6 +36,8 @@ def get_init_inputs():
 TAGS = ["conv"]
 ATOL = 1e-5
 RTOL = 1e-5
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [{"N": 2, "C_IN": 3, "C_OUT": 5, "L": 20}, {"N": 1, "C_IN": 1, "C_OUT": 1, "L": 3},
               {"N": 3, "C_IN": 4, "C_OUT": 6, "L": 37, "KERNEL_SIZE": 5, "CHANNELS_LAST": True},
               {"N": 1, "C_IN": 8, "C_OUT": 20, "L": 70, "KERNEL_SIZE": 1}]

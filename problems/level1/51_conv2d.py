@@ -37,6 +37,8 @@ def get_init_inputs():
 TAGS = ["conv"]
 ATOL = 1e-5
 RTOL = 1e-5
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [{"N": 2, "C_IN": 3, "C_OUT": 4, "H": 8, "W": 10}, {"N": 1, "C_IN": 1, "C_OUT": 1, "H": 1, "W": 1},
               {"N": 1, "C_IN": 2, "C_OUT": 5, "H": 13, "W": 1},
               {"N": 2, "C_IN": 4, "C_OUT": 3, "H": 9, "W": 7, "CHANNELS_LAST": True}]

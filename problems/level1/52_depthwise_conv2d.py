@@ -35,6 +35,8 @@ def get_init_inputs():
 TAGS = ["conv"]
 ATOL = 1e-5
 RTOL = 1e-5
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.02
 TEST_CASES = [{"N": 2, "C": 3, "H": 8, "W": 10}, {"N": 1, "C": 1, "H": 1, "W": 1}, {"N": 1, "C": 4, "H": 13, "W": 1},
               {"N": 2, "C": 5, "H": 9, "W": 7, "CHANNELS_LAST": True}]
 TIMING_CASES = [{"N": 16, "C": 64, "H": 256, "W": 256}]

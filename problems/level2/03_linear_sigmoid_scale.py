@@ -38,6 +38,8 @@ def get_init_inputs():
 TAGS = ["matmul", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [
     {"BATCH": 16, "IN_FEATURES": 32, "OUT_FEATURES": 48},
     {"BATCH": 1, "IN_FEATURES": 50, "OUT_FEATURES": 33, "SCALE": -0.75},

@@ -32,6 +32,8 @@ def get_init_inputs():
 TAGS = ["matmul", "reduction", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.5
 TEST_CASES = [
     {"M": 64, "K": 32, "N": 48},
     {"M": 1, "K": 50, "N": 100},

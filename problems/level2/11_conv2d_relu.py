@@ -39,6 +39,8 @@ def get_init_inputs():
 TAGS = ["conv", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [
     {"BATCH": 2, "IN_CHANNELS": 3, "OUT_CHANNELS": 8, "HEIGHT": 10, "WIDTH": 10},
     {"BATCH": 1, "IN_CHANNELS": 5, "OUT_CHANNELS": 1, "HEIGHT": 7, "WIDTH": 13, "KERNEL_SIZE": 2},

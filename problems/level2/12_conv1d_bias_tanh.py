@@ -40,6 +40,8 @@ def get_init_inputs():
 TAGS = ["conv", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.02
 TEST_CASES = [
     {"BATCH": 2, "IN_CHANNELS": 4, "OUT_CHANNELS": 16, "LENGTH": 40},
     {"BATCH": 1, "IN_CHANNELS": 3, "OUT_CHANNELS": 1, "LENGTH": 37, "KERNEL_SIZE": 4, "STRIDE": 2},

@@ -38,6 +38,8 @@ def get_init_inputs():
 TAGS = ["matmul", "softmax", "attention", "fused"]
 ATOL = 1e-5
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.005
 TEST_CASES = [
     {"BATCH": 2, "SEQ_Q": 16, "SEQ_K": 80, "HEAD_DIM": 16},
     {"BATCH": 1, "SEQ_Q": 1, "SEQ_K": 37, "HEAD_DIM": 24},

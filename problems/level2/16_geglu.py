@@ -39,6 +39,8 @@ def get_init_inputs():
 TAGS = ["matmul", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.2
 TEST_CASES = [
     {"BATCH": 16, "DIM": 32, "HIDDEN": 48},
     {"BATCH": 1, "DIM": 50, "HIDDEN": 33},

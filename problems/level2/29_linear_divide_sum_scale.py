@@ -42,6 +42,9 @@ def get_init_inputs():
 TAGS = ["matmul", "reduction", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# fp32 sums taken in another order drift further at the timing shapes
+# (an H200 measured more than 1e-4 for the reference solution)
+TIMING_ATOL = 0.0005
 TEST_CASES = [
     {"BATCH": 16, "IN_FEATURES": 32, "HIDDEN": 48},
     {"BATCH": 1, "IN_FEATURES": 50, "HIDDEN": 300, "DIVISOR": 0.5, "SCALE": -2.0},

@@ -35,6 +35,8 @@ def get_init_inputs():
 TAGS = ["matmul", "softmax", "fused"]
 ATOL = 1e-5
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.02
 TEST_CASES = [
     {"BATCH": 2, "M": 16, "K": 16, "N": 64},
     {"BATCH": 1, "M": 1, "K": 37, "N": 100},

@@ -38,6 +38,8 @@ def get_init_inputs():
 TAGS = ["block", "matmul", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.005
 TEST_CASES = [
     {"BATCH": 16, "IN_FEATURES": 32, "HIDDEN": 64, "OUT_FEATURES": 16},
     {"BATCH": 1, "IN_FEATURES": 50, "HIDDEN": 100, "OUT_FEATURES": 33},

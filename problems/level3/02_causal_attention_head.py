@@ -42,6 +42,8 @@ def get_init_inputs():
 TAGS = ["block", "attention", "matmul", "softmax", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.02
 TEST_CASES = [
     {"B": 2, "T": 32, "D_MODEL": 32, "HEAD_DIM": 16},
     {"B": 1, "T": 1, "D_MODEL": 20, "HEAD_DIM": 8},

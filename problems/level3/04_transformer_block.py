@@ -66,6 +66,8 @@ def get_init_inputs():
 TAGS = ["block", "attention", "norm", "matmul", "softmax", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.02
 TEST_CASES = [
     {"B": 2, "T": 16, "D_MODEL": 32, "N_HEADS": 2, "D_FF": 64},
     {"B": 1, "T": 1, "D_MODEL": 16, "N_HEADS": 1, "D_FF": 32},

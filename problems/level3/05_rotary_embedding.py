@@ -50,6 +50,8 @@ def get_init_inputs():
 TAGS = ["rope", "elementwise", "embedding"]
 ATOL = 1e-5
 RTOL = 1e-5
+# fp32 sin/cos of large positions differ between math libraries: more drift at the timing shapes
+TIMING_ATOL = 0.005
 TEST_CASES = [
     {"B": 2, "T": 16, "N_HEADS": 4, "HEAD_DIM": 32, "MAX_POS": 2048},
     {"B": 1, "T": 1, "N_HEADS": 2, "HEAD_DIM": 16, "MAX_POS": 100},

@@ -37,6 +37,8 @@ def get_init_inputs():
 TAGS = ["rnn", "block", "matmul", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [
     {"BATCH": 4, "INPUT": 32, "HIDDEN": 64},
     {"BATCH": 1, "INPUT": 10, "HIDDEN": 20},

@@ -38,6 +38,8 @@ def get_init_inputs():
 TAGS = ["conv", "pooling", "activation", "block", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [
     {"N": 2, "C_IN": 3, "C_OUT": 16, "H": 16, "W": 16},
     {"N": 1, "C_IN": 4, "C_OUT": 5, "H": 7, "W": 9},

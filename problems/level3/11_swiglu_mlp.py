@@ -34,6 +34,8 @@ def get_init_inputs():
 TAGS = ["block", "matmul", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [
     {"B": 2, "T": 8, "D_MODEL": 32, "D_FF": 64},
     {"B": 1, "T": 1, "D_MODEL": 48, "D_FF": 100},

@@ -39,6 +39,8 @@ def get_init_inputs():
 TAGS = ["attention", "softmax", "matmul", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.01
 TEST_CASES = [
     {"B": 1, "H": 1, "T": 64, "D": 32},
     {"B": 2, "H": 1, "T": 1, "D": 16},

@@ -39,6 +39,8 @@ def get_init_inputs():
 TAGS = ["block", "norm", "matmul", "activation", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.05
 TEST_CASES = [
     {"B": 4, "T": 8, "D_MODEL": 32, "D_FF": 128},
     {"B": 1, "T": 1, "D_MODEL": 20, "D_FF": 48},

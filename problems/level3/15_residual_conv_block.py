@@ -37,6 +37,8 @@ def get_init_inputs():
 TAGS = ["conv", "activation", "block", "fused"]
 ATOL = 1e-4
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.02
 TEST_CASES = [
     {"N": 2, "C": 8, "H": 8, "W": 8},
     {"N": 1, "C": 3, "H": 5, "W": 7},

@@ -42,6 +42,8 @@ def get_init_inputs():
 TAGS = ["attention", "norm", "softmax", "matmul", "fused"]
 ATOL = 1e-5
 RTOL = 1e-4
+# TF32 tl.dot in an answer (and TF32 cuDNN in the eager reference) drifts further at the timing shapes
+TIMING_ATOL = 0.001
 TEST_CASES = [
     {"B": 1, "H": 2, "T": 32, "D": 32},
     {"B": 1, "H": 1, "T": 24, "D": 16},
