@@ -74,10 +74,10 @@ def _check_reference(problem: Problem, grader: Grader, report: ProblemCheck) -> 
         return
     result = grader.grade(problem, problem.solution_path.read_text(), allow_plain_source=True)
     report.reference = f"{result.tests_passed}/{result.tests_total}"
-    if "timing_max_abs_error" in result.timings:
+    if result.timing_max_abs_error is not None:
         speed = f", {result.speedup:.2f}x" if result.speedup else ""
         atol, rtol = problem.timing_tolerances
-        report.timing = f"max abs error {result.timings['timing_max_abs_error']:.2g} (atol {atol:g}, rtol {rtol:g}){speed}"
+        report.timing = f"max abs error {result.timing_max_abs_error:.2g} (atol {atol:g}, rtol {rtol:g}){speed}"
     if not result.correct:
         why = ", ".join(result.hacks) or result.error.splitlines()[0] if result.error or result.hacks else "incorrect"
         report.failures.append(f"reference solution not correct: {why}")

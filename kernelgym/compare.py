@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .sandbox.protocol import tensor_from_bytes
+
 _DTYPES = {
     "float32", "float16", "bfloat16", "float64", "int64", "int32", "int16", "int8", "uint8", "bool",
     "complex64", "complex128",
@@ -38,9 +40,7 @@ def decode(meta: dict, raw: bytes):
     itemsize = torch.empty((), dtype=dtype).element_size()
     if len(raw) != numel * itemsize:
         raise Malformed(f"{len(raw)} bytes for a {dtype_name} tensor of shape {shape}")
-    if numel == 0:
-        return torch.empty(shape, dtype=dtype)
-    return torch.frombuffer(raw if isinstance(raw, bytearray) else bytearray(raw), dtype=dtype).reshape(shape)
+    return tensor_from_bytes(dtype, shape, raw)
 
 
 def decode_all(metas, buffers: list) -> list:

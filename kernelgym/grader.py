@@ -7,6 +7,7 @@ GPU) measures speed. See DESIGN.md, "Data flow of one grading".
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import pickle
 import secrets
@@ -14,7 +15,6 @@ import shutil
 import tempfile
 import threading
 import time
-import contextlib
 from contextlib import closing
 from dataclasses import dataclass, field
 
@@ -23,15 +23,16 @@ from .parsing import FormatError, parse_answer
 from .problem import Problem
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
-from .sandbox import protocol
+from .sandbox import cgroups, protocol
 from .sandbox.child import Job, Run
-from .sandbox import cgroups
 from .sandbox.isolation import Limits
 from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source, warm as warm_static_checks
 from .timing import TIMED_KINDS, ReferenceTimes, Timer
 
 MAX_SPECS = 64
+CHILD_GONE = ("the answer's process exited before grading finished (it exited, was killed by a signal, or hit a "
+              "memory/CPU/file limit)")
 # Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
 # Problem.build_model hold the problem module's lock while they seed and draw, so gradings in other threads cannot
 # interleave their draws; the forward passes run unlocked.
@@ -120,6 +121,7 @@ class Grader:
         self._zygotes_lock = threading.Lock()
         self._compiled = CompileCache()
         self._reference_times = ReferenceTimes()
+        self._case_mb: dict[tuple, int] = {}  # the largest timing case's size, per problem
 
     def __enter__(self) -> "Grader":
         return self
@@ -268,7 +270,7 @@ class Grader:
         efficiencies: list[float] = []
         order = [("run", index) for index in range(len(expected))] + [("ablation", 0)]
         order += timer.order() if job.timing else []
-        session = self.session(mode, job, result, outbox, max_bytes=self._max_message_bytes(problem, expected))
+        session = self.session(mode, job, result, outbox, max_bytes=self._max_message_bytes(problem))
         try:
             with closing(_in_order(session, result, order)) as messages:
                 for header, buffers in messages:
@@ -312,20 +314,27 @@ class Grader:
         return specs[:MAX_SPECS]
 
     def _limits(self, problem: Problem) -> Limits:
-        """The child's limits: on a GPU, host memory grows by what its largest timing case moves through it, and
-        the GPU memory budget defaults to an equal share of the GPU per worker."""
+        """The child's limits: on a GPU, host memory grows by four times what its largest timing case moves
+        through it, and the GPU memory budget defaults to :func:`_gpu_share_mb`."""
         limits = self.config.limits
         if self.device == "cpu":
             return limits
         budget = limits.gpu_memory_mb or _gpu_share_mb(self.device, self.config.workers)
-        return dataclasses.replace(limits, memory_mb=limits.memory_mb + 4 * _timing_case_mb(problem),
+        return dataclasses.replace(limits, memory_mb=limits.memory_mb + 4 * self._timing_case_mb(problem),
                                    gpu_memory_mb=budget)
 
-    def _max_message_bytes(self, problem: Problem, expected: list[_Expected]) -> int:
+    def _timing_case_mb(self, problem: Problem) -> int:
+        """Megabytes of inputs and outputs of the problem's largest timing case, computed once per problem."""
+        key = (str(problem.path), problem.source, repr(problem.timing_cases))
+        if key not in self._case_mb:
+            self._case_mb[key] = max([_case_mb(problem, case) for case in problem.timing_cases] or [0])
+        return self._case_mb[key]
+
+    def _max_message_bytes(self, problem: Problem) -> int:
         """The largest message the child may send: the configured cap, or more where an honest answer's outputs
         need it (twice the largest timing case's size), so no size limit fails an honest answer."""
         floor = self.config.max_output_mb * 2**20
-        return max(floor, 2 * _timing_case_mb(problem) * 2**20) if self.device != "cpu" else floor
+        return max(floor, 2 * self._timing_case_mb(problem) * 2**20) if self.device != "cpu" else floor
 
     def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors) -> bool:
         """Judge one run or the ablation; False when the message broke the protocol (the session must end)."""
@@ -411,13 +420,12 @@ class Grader:
             result.fail("timeout", f"the answer exceeded the wall-clock limit of {self.config.timeout_s:g} s "
                                    f"and was killed")
         except protocol.ChannelClosed:
-            kill_child(child)
+            kill_child(child)  # the kernel records an OOM kill in the group's events once the child is gone
             if cgroups.out_of_memory(job.cgroup):
                 result.fail("crash", f"the answer's process was killed for using more than the "
                                      f"{job.limits.memory_mb} MB of host memory it is allowed")
             else:
-                result.fail("crash", "the answer's process exited before grading finished (it exited, was killed "
-                                     "by a signal, or hit a memory/CPU/file limit)")
+                result.fail("crash", CHILD_GONE)
         except (protocol.ChannelViolation, BrokenPipeError, ConnectionResetError) as exc:
             result.fail("crash", f"the answer's process broke the grading protocol ({exc})")
         finally:
@@ -538,20 +546,8 @@ def _answer(step, outbox: Outbox, result: KernelResult, *args) -> bool:
             step(*args)
         return True
     except (BrokenPipeError, ConnectionResetError):
-        result.fail("crash", "the answer's process exited before grading finished (it exited, was killed by a "
-                             "signal, or hit a memory/CPU/file limit)")
+        result.fail("crash", CHILD_GONE)
         return False
-
-
-def _timing_case_mb(problem: Problem) -> int:
-    """Megabytes of inputs and outputs of the problem's largest timing case (cached per problem and cases)."""
-    key = (str(problem.path), problem.source, repr(problem.timing_cases))
-    if key not in _CASE_MB:
-        _CASE_MB[key] = max([_case_mb(problem, case) for case in problem.timing_cases] or [0])
-    return _CASE_MB[key]
-
-
-_CASE_MB: dict = {}
 
 
 def _case_mb(problem: Problem, case: dict) -> int:

@@ -49,6 +49,8 @@ class KernelResult:
         tests_passed: Number of (test case, seed) runs whose outputs matched the reference.
         tests_total: Number of (test case, seed) runs attempted.
         max_abs_error: Largest absolute difference seen over finite elements (None if nothing was compared).
+        timing_max_abs_error: The same at the GPU timing shapes, which are judged with ``TIMING_ATOL`` /
+            ``TIMING_RTOL`` (None where none was compared: on CPU, or an answer that failed a test).
         hacks: Named hack flags, for example ``torch_fallback:aten.mm`` or ``noop_still_correct``.
         speedup: Reference time / candidate time on a GPU; None where speed was not measured.
         error: Short text for the model and the user ("" when clean).
@@ -71,6 +73,7 @@ class KernelResult:
     tests_passed: int = 0
     tests_total: int = 0
     max_abs_error: float | None = None
+    timing_max_abs_error: float | None = None
     hacks: list[str] = field(default_factory=list)
     speedup: float | None = None
     error: str = ""

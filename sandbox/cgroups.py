@@ -58,13 +58,10 @@ def remove(name: str) -> None:
 def out_of_memory(name: str) -> bool:
     """Whether the kernel killed a process of this grading's memory group for going over its cap."""
     for path in _paths(name):
-        for events in ("memory.events", "memory.oom_control"):
-            try:
-                with open(os.path.join(path, events)) as f:
-                    fields = dict(line.split()[:2] for line in f if len(line.split()) >= 2)
-            except OSError:
-                continue
-            if int(fields.get("oom_kill", 0) or 0) > 0:
+        for events in ("memory.events", "memory.oom_control"):  # v2, v1: "oom_kill N" among other counters
+            words = _read_words(os.path.join(path, events)) or []
+            counts = dict(zip(words[::2], words[1::2]))
+            if counts.get("oom_kill", "0") != "0":
                 return True
     return False
 
@@ -118,6 +115,19 @@ def _join_v1(controller: str, name: str, settings: dict) -> bool:
     return _write(os.path.join(path, "cgroup.procs"), 0)
 
 
+def _read_words(path: str) -> list[str] | None:
+    try:
+        with open(path) as f:
+            return f.read().split()
+    except OSError:
+        return None
+
+
+def _enable(directory: str, controllers: list[str]) -> bool:
+    """Pass ``controllers`` on to the groups below ``directory``; True when every one was accepted."""
+    return all([_write(os.path.join(directory, "cgroup.subtree_control"), f"+{c}") for c in controllers])
+
+
 def _nest(own: str) -> bool:
     """Move every process of our own v2 group into a leaf ``<own>/kernelgym-host``, so that the controllers can be
     switched on for the groups beside it (the "no internal processes" rule); True when the group is then empty.
@@ -129,17 +139,11 @@ def _nest(own: str) -> bool:
     leaf = os.path.join(own, HOST_LEAF)
     try:
         os.makedirs(leaf, exist_ok=True)
-        with open(os.path.join(own, "cgroup.procs")) as f:
-            pids = f.read().split()
     except OSError:
         return False
-    for pid in pids:
+    for pid in _read_words(os.path.join(own, "cgroup.procs")) or []:
         _write(os.path.join(leaf, "cgroup.procs"), pid)  # a process that exited meanwhile fails harmlessly
-    try:
-        with open(os.path.join(own, "cgroup.procs")) as f:
-            return not f.read().split()
-    except OSError:
-        return False
+    return _read_words(os.path.join(own, "cgroup.procs")) == []
 
 
 def _join_v2(name: str, processes: int, memory_bytes: int | None) -> list[str]:
@@ -150,18 +154,15 @@ def _join_v2(name: str, processes: int, memory_bytes: int | None) -> list[str]:
         os.makedirs(parent, exist_ok=True)
     except OSError:
         return []
-    for directory in (own, parent):  # each may already be on; a refused one shows in cgroup.controllers below
-        for controller in wanted:
-            if not _write(os.path.join(directory, "cgroup.subtree_control"), f"+{controller}") \
-                    and directory == own and _nest(own):
-                _write(os.path.join(directory, "cgroup.subtree_control"), f"+{controller}")
+    if not _enable(own, wanted) and _nest(own):
+        _enable(own, wanted)
+    _enable(parent, wanted)  # a controller refused on the way shows in the group's cgroup.controllers below
     path = os.path.join(parent, name)
     try:
         os.makedirs(path, exist_ok=True)
-        with open(os.path.join(path, "cgroup.controllers")) as f:
-            enabled = f.read().split()
     except OSError:
         return []
+    enabled = _read_words(os.path.join(path, "cgroup.controllers")) or []
     layers = []
     if "pids" in enabled and _write(os.path.join(path, "pids.max"), processes):
         layers.append("pids_cgroup")

@@ -11,15 +11,18 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   capped file; nothing printed counts. Outputs must be plain ``torch.Tensor`` of the reference's dtype and shape,
   must not alias an input, and the inputs must come back unchanged.
 - The OS layers, each reported by name in ``KernelResult.isolation`` when it took effect (see ``isolation``):
-  a PID namespace (every process the child starts, daemons included, dies with it), a pids cgroup (fork bombs,
-  even as root), a network namespace without a usable interface, a read-only mount namespace whose only writable
-  place is a private tmpfs of bounded size (``noexec`` for interpreter runs), the problem's directory hidden under
-  an empty tmpfs, no capabilities, a seccomp filter (ptrace, process_vm_*, new sockets, namespaces, mounts, bpf,
+  a PID namespace (every process the child starts, daemons included, dies with it), pids and memory cgroups (fork
+  bombs and memory bombs, even as root), a network namespace without a usable interface, a read-only mount
+  namespace whose only writable place is a private tmpfs of bounded size (``noexec`` for interpreter runs), the
+  host's socket directories and the problem's directory hidden under empty tmpfs mounts, no capabilities, a
+  seccomp filter (ptrace, process_vm_*, new sockets (on a GPU, all but ``AF_UNIX``), namespaces, mounts, bpf,
   io_uring, ``execve`` where nothing needs it, and ``write``/``writev``/``pwrite*``/``sendfile``/``splice`` to the
   channel or its duplication with ``dup*``/``fcntl``; ``sendto``/``sendmsg``, which the harness's own ``send``
   uses, stay allowed, so a candidate's own send on the channel is stopped only by the audit hook refusing it a
-  socket object), rlimits (address space, CPU time, file size, open files, processes), a scrubbed environment,
-  closed inherited descriptors, and a wall-clock limit enforced by the grader, which kills the child's group.
+  socket object; the channel sits at the top descriptor, close-on-exec, so the programs a child runs never reuse
+  its number), rlimits (address space on CPU, private data on a GPU without a memory cgroup, CPU time, file size,
+  open files, processes), on a GPU a share of the GPU's memory, a scrubbed environment, closed inherited
+  descriptors, and a wall-clock limit enforced by the grader, which kills the child's group.
 - An audit hook (``audit``) refuses, in the candidate's own code, frame walking and tracing, ``gc`` scans,
   ``ctypes``, process creation and signals, sockets, environment edits, files outside its directory and dynamic
   code; each refusal becomes a ``sandbox_denied:<what>`` hack flag.
@@ -32,8 +35,9 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   bound-check every interpreter load and store, round float32 ``tl.dot`` operands to TF32 as NVIDIA GPUs do,
   trace aten ops outside kernels (grid callables and pre-run hooks included), and can turn every launch into a
   no-op (the ablation).
-- On a GPU, the timing code is bound before the candidate loads, and after timing the inputs are refilled in
-  place with fresh values and the output checked again (pointer- and shape-keyed caches are caught).
+- On a GPU, timing runs in this same child after the tests; its code is bound before the candidate loads, its
+  inputs arrive only then (fresh secret seeds), and after timing the inputs are refilled in place with fresh
+  values and the output checked again (pointer- and shape-keyed caches are caught).
 
 What it does not cover:
 - The launch counter, the op trace, the ablation switch and the reporting code live in the candidate's process.
@@ -49,7 +53,10 @@ What it does not cover:
   user can read outside the hidden problem directories (the Python installation, other files on the machine).
 - On a GPU run, ``execve`` is allowed and the working directory is executable (Triton runs ptxas and builds its
   launcher there); a content-hash cache still saves its work during the timed calls (it is caught only if it
-  answers wrongly). Side channels, kernel and GPU-driver exploits are out of scope.
+  answers wrongly). The GPU child may create and connect Unix sockets (the CUDA driver does); only the hidden
+  socket directories keep host daemons out of reach, and without root (no mount namespace) they are in sight.
+  The GPU memory share binds torch's allocator, not native allocations. Side channels, kernel and GPU-driver
+  exploits are out of scope.
 """
 from __future__ import annotations
 
@@ -304,26 +311,15 @@ def encode_outputs(output, inputs) -> tuple[dict, list[bytes]]:
         lo, hi = _storage_range(out)
         if out.numel() and any(lo < in_hi and in_lo < hi for in_lo, in_hi in input_ranges):
             header["aliases_input"] = True
-        meta, raw = _tensor_bytes(out)
+        meta, raw = protocol.tensor_bytes(out)
         header["outputs"].append(meta)
         buffers.append(raw)
     for x in inputs:
         if type(x) is torch.Tensor:
-            meta, raw = _tensor_bytes(x)
+            meta, raw = protocol.tensor_bytes(x)
             header["inputs_after"].append(meta)
             buffers.append(raw)
     return header, buffers
-
-
-def _tensor_bytes(t) -> tuple[dict, bytes]:
-    flat = t.detach().to("cpu").contiguous().reshape(-1)
-    raw = flat.view(torch_uint8()).numpy().tobytes() if flat.numel() else b""
-    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}, raw
-
-
-def torch_uint8():
-    import torch
-    return torch.uint8
 
 
 def _storage_range(t) -> tuple[int, int]:

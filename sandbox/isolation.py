@@ -5,22 +5,28 @@ The layers, each applied when the OS allows it and reported by name when it took
 - ``pid_namespace``: the child is PID 1 of a fresh PID namespace (the zygote's fork helper does this), so when it
   dies the kernel kills every process it started, daemons that called ``setsid`` included, and no process of the
   host is visible to it (no signals, no ptrace, no ``/proc/<pid>/mem`` of the grader).
-- ``pids_cgroup``: a pids cgroup caps the number of processes and threads (fork bombs stop there, even as root).
+- ``pids_cgroup`` / ``memory_cgroup``: per-grading cgroups (v1 or v2, see ``cgroups``) cap the processes and
+  threads (fork bombs stop there, even as root) and the resident host memory.
 - ``network_namespace``: no network interface but a downed loopback.
 - ``read_only_filesystem``: a private mount namespace where every mount is read-only except the private working
   directory, with a fresh ``/proc`` for the PID namespace.
+- ``socket_directories_hidden``: ``/run``, ``/var/run``, ``/tmp``, ``/var/tmp`` and ``/dev/shm`` are covered with
+  empty file systems, so no host daemon's Unix socket file is in sight (the network namespace does not cover
+  those; it does cover abstract sockets).
 - ``disk_quota``: the working directory is a private tmpfs of ``Limits.disk_mb`` (``noexec`` where nothing needs
   to run from it), so many files cannot fill the disk either; it vanishes with the child.
 - ``problem_files_hidden``: an empty read-only tmpfs is mounted over the problem's directory (and its suite), so
   the reference and its solution cannot be read.
 - ``no_capabilities``: the child drops every capability, so even as root it cannot undo the above.
 - ``seccomp``: a syscall filter (x86_64 and aarch64) refuses with EPERM ``ptrace``, ``process_vm_readv/writev``,
-  new sockets, namespaces and mounts, ``bpf``, ``perf_event_open``, ``io_uring``, kernel keyrings and modules,
+  new sockets (on a GPU: any but ``AF_UNIX``, which the CUDA driver needs), namespaces and mounts, ``bpf``, ``perf_event_open``, ``io_uring``, kernel keyrings and modules,
   ``execve`` where nothing needs it, and ``write``/``writev``/``pwrite*``/``sendfile``/``splice`` to the private
   channel or its duplication or replacement with ``dup*``/``fcntl``; ``sendto``/``sendmsg`` (what the harness's
   ``send`` uses) stay allowed on it, so the audit hook alone stops a candidate's own send; syscalls of a foreign
   ABI kill the process.
-- rlimits (always): address space, CPU time, file size, open files, processes.
+- rlimits (always): CPU time, file size, open files, processes (where no pids cgroup caps them); host memory as
+  ``rlimit_address_space`` on CPU, ``rlimit_data`` on a GPU without a memory cgroup (the driver's device mappings
+  exceed any address-space limit: ``cudaGetDeviceCount`` then fails).
 """
 from __future__ import annotations
 
@@ -133,22 +139,42 @@ def read_only_filesystem(workdir: str, disk_mb: int = 0, noexec: bool = False,
 def hide_socket_directories(workdir: str) -> bool:
     """Cover :data:`SOCKET_DIRECTORIES` with empty tmpfs mounts, so no host daemon's socket file is in sight.
 
-    A directory that holds ``workdir`` (``/tmp`` usually) gets a fresh tmpfs with only the path down to
-    ``workdir`` in it (remounted read-only with the rest). True when every existing directory is covered.
+    What the child needs inside such a directory (the Python installation or this package, in a checkout under
+    ``/tmp`` say) is bind-mounted back into the cover, and ``workdir``'s path is re-created in it (the private
+    tmpfs goes there next); everything is remounted read-only with the rest. True when every existing directory is
+    covered (a directory that is itself needed stays as it is).
     """
-    done = set()
+    needed = _needed_paths()
+    all_hidden, done = True, set()
     for directory in SOCKET_DIRECTORIES:
         path = os.path.realpath(directory)
         if path in done or not os.path.isdir(path):
             continue
         done.add(path)
+        inside = [n for n in needed if _contains(path, n) and os.path.isdir(n)]
+        if path in inside:
+            all_hidden = False
+            continue
+        originals = [(n, os.open(n, os.O_PATH | os.O_DIRECTORY)) for n in inside]  # reachable once covered
         try:
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755")
+            for needed_path, fd in originals:
+                os.makedirs(needed_path, exist_ok=True)
+                _mount(f"/proc/self/fd/{fd}", needed_path, None, MS_BIND | MS_REC)
             if _contains(path, workdir):
                 os.makedirs(workdir, mode=0o700, exist_ok=True)
         except OSError:
             return False
-    return True
+        finally:
+            for _, fd in originals:
+                os.close(fd)
+    return all_hidden
+
+
+def _needed_paths(keep: tuple[str, ...] = ()) -> list[str]:
+    """What a child cannot run without: the Python installation and this package (and ``keep``)."""
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, package_root, *keep)]
 
 
 def _private_tmpfs(workdir: str, disk_mb: int, noexec: bool) -> bool:
@@ -168,12 +194,12 @@ def hide_directories(paths: tuple[str, ...], keep: tuple[str, ...] = ()) -> bool
     A directory that holds the Python installation, this package, or a path in ``keep`` is left visible (hiding it
     would break the child), and then the layer does not count as in effect.
     """
-    needed = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.abspath(__file__))), *keep]
+    needed = _needed_paths(keep)
     all_hidden = True
-    for path in sorted({os.path.abspath(p) for p in paths}, key=len):
+    for path in sorted({os.path.realpath(p) for p in paths}, key=len):
         if not os.path.isdir(path):
             continue  # inside a directory hidden already, or gone
-        if any(_contains(path, os.path.abspath(n)) for n in needed):
+        if any(_contains(path, n) for n in needed):
             all_hidden = False
             continue
         try:

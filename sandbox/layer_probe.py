@@ -71,8 +71,12 @@ def trial(name: str, timeout_s: float = 60.0) -> dict:
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the forked child)
+        from .child import _channel_at
+        from .isolation import Limits
+
         report = {"trial": name}
         try:
+            channel = _channel_at(channel, Limits().open_files - 1)  # where a grading child keeps it
             report["layers"] = _layers(workdir, channel.fileno())[name]()
             report["cuda"] = _cuda_work()
         except BaseException as exc:

@@ -72,6 +72,25 @@ def _read(sock: socket.socket, n: int, deadline: float | None) -> bytearray:
     return buf  # a bytearray: tensors are rebuilt on it without another copy
 
 
+def tensor_bytes(t) -> tuple[dict, bytes]:
+    """A tensor as ``({"dtype", "shape"}, raw bytes)``: what crosses the channel in place of the object."""
+    import torch
+
+    flat = t.detach().to("cpu").contiguous().reshape(-1)
+    raw = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+    return {"dtype": str(t.dtype).removeprefix("torch."), "shape": list(t.shape)}, raw
+
+
+def tensor_from_bytes(dtype, shape: list[int], raw) -> object:
+    """The tensor that :func:`tensor_bytes` described, built on ``raw`` (no copy when it is a bytearray, as
+    :func:`recv` returns). The caller checks that the bytes fit the shape."""
+    import torch
+
+    if not raw:
+        return torch.empty(shape, dtype=dtype)
+    return torch.frombuffer(raw if isinstance(raw, bytearray) else bytearray(raw), dtype=dtype).reshape(shape)
+
+
 def pack(value) -> tuple[dict, list[bytes]]:
     """Pickle ``value`` with every tensor in it carried as a raw buffer (no copy through pickle).
 
@@ -90,9 +109,9 @@ def pack(value) -> tuple[dict, list[bytes]]:
         def persistent_id(self, obj):
             if not isinstance(obj, torch.Tensor):
                 return None
-            flat = obj.detach().to("cpu").contiguous()
-            metas.append({"dtype": str(flat.dtype).removeprefix("torch."), "shape": list(flat.shape)})
-            buffers.append(flat.reshape(-1).view(torch.uint8).numpy().tobytes() if flat.numel() else b"")
+            meta, raw = tensor_bytes(obj)
+            metas.append(meta)
+            buffers.append(raw)
             return len(metas) - 1
 
     stream = io.BytesIO()
@@ -107,17 +126,9 @@ def unpack(field: dict, buffers: list[bytes]):
 
     import torch
 
-    def tensor(index: int):
-        meta = field["tensors"][index]
-        dtype = getattr(torch, meta["dtype"])
-        if not buffers[index]:
-            return torch.empty(meta["shape"], dtype=dtype)
-        raw = buffers[index]
-        return torch.frombuffer(raw if isinstance(raw, bytearray) else bytearray(raw), dtype=dtype).reshape(
-            meta["shape"])
-
     class Unpickler(pickle.Unpickler):
-        def persistent_load(self, pid):
-            return tensor(pid)
+        def persistent_load(self, index):
+            meta = field["tensors"][index]
+            return tensor_from_bytes(getattr(torch, meta["dtype"]), meta["shape"], buffers[index])
 
     return Unpickler(io.BytesIO(bytes.fromhex(field["pickle"]))).load()

@@ -17,7 +17,6 @@ message other than ``time`` (``stop``) ends timing.
 from __future__ import annotations
 
 import statistics
-import traceback
 
 import torch
 
@@ -72,7 +71,7 @@ def serve_timing(sock, module, hooks, job) -> None:
 
 def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) -> bool:
     """One timing case (see the module docstring); False when it failed (timing then ends)."""
-    from .child import encode_outputs
+    from .child import _trim_traceback, encode_outputs
 
     step = "ready"
     try:
@@ -115,11 +114,5 @@ def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) ->
         protocol.send(sock, {**header, "type": "timing_recheck", "index": index}, buffers)
         return True
     except BaseException as exc:
-        protocol.send(sock, {"type": step, "index": index, "error": _message(exc)})
+        protocol.send(sock, {"type": step, "index": index, "error": _trim_traceback(exc)})
         return False
-
-
-def _message(exc: BaseException) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "candidate" in f.filename]
-    lines = [f"line {f.lineno}: {f.line}" for f in frames[-3:]]
-    return "\n".join(lines + [f"{type(exc).__name__}: {exc}"[-1000:]])

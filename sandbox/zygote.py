@@ -58,9 +58,10 @@ def _warm_imports(mode: str) -> None:
 
 
 def _find_libcuda() -> None:
-    """Find libcuda here, where ``ldconfig`` can run: Triton's lookup runs ``/sbin/ldconfig -p``, which fails in a
-    sandboxed child (seen on an H200). The answer is cached in this process, inherited by every fork, and passed
-    on as ``TRITON_LIBCUDA_PATH``. Loads nothing and does not initialise CUDA."""
+    """Find libcuda once, here: Triton's lookup runs ``/sbin/ldconfig -p``, which every child would otherwise run
+    again inside its sandbox (where it failed on an H200 until the channel moved to the top descriptor, see
+    ``child._channel_at``). The answer is cached in this process, inherited by every fork, and passed on as
+    ``TRITON_LIBCUDA_PATH``. Loads nothing and does not initialise CUDA."""
     if os.environ.get("TRITON_LIBCUDA_PATH"):
         return
     try:
