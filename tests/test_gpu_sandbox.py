@@ -201,3 +201,27 @@ def test_doctor_json_is_one_object_with_the_verdict():
     report = json.loads(done.stdout)
     assert done.returncode == 0 and report["ok"] is True, done.stdout[-2000:]
     assert report["machine"]["cuda_visible"] in (True, False) and report["layers"]["cpu"]
+
+
+@ROOT_ONLY
+def test_what_a_child_needs_inside_a_socket_directory_stays_in_sight():
+    """A checkout or a Python installation under /tmp is bound back into the child's empty /tmp (a clone under
+    /tmp once lost every grading); what else /tmp holds stays out of sight."""
+    needed = tempfile.mkdtemp(prefix="kernelgym-needed-", dir="/tmp")
+    with open(os.path.join(needed, "module.py"), "w") as f:
+        f.write("VALUE = 1\n")
+    other = tempfile.mkdtemp(prefix="kernelgym-other-", dir="/tmp")
+    workdir = tempfile.mkdtemp(prefix="kernelgym-")
+
+    def work(channel):
+        real = isolation._needed_paths
+        isolation._needed_paths = lambda keep=(): real(keep) + [needed]
+        layers = isolation.read_only_filesystem(workdir, 16)
+        return {"layers": layers, "needed": os.path.exists(os.path.join(needed, "module.py")),
+                "other": os.path.exists(other), "workdir_writable": os.access(workdir, os.W_OK),
+                "needed_writable": os.access(needed, os.W_OK)}
+
+    report = _in_child(work)
+    assert "socket_directories_hidden" in report["layers"] and "disk_quota" in report["layers"]
+    assert report["needed"] and not report["other"]
+    assert report["workdir_writable"] and not report["needed_writable"]
