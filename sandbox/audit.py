@@ -69,9 +69,23 @@ def install(candidate_path: str, workdir: str, denied: list[str]) -> None:
     sys.addaudithook(_make_hook(candidate_path, workdir, denied))
 
 
+def site_dirs() -> list[str]:
+    """Every directory third-party packages are imported from: this environment's site-packages, and the base
+    installation's too where a virtual environment sees it (``--system-site-packages``) or a distribution keeps
+    them apart (``dist-packages``). A package under the standard library's directory is still a library, not a
+    part of the standard library the hook may look through."""
+    import site
+
+    paths = sysconfig.get_paths()
+    found = [paths[key] for key in ("purelib", "platlib") if key in paths]
+    found += site.getsitepackages() if hasattr(site, "getsitepackages") else []
+    found += [path for path in sys.path if os.path.basename(path.rstrip("/")) in ("site-packages", "dist-packages")]
+    return sorted({os.path.abspath(path) for path in found if os.path.isdir(path)})
+
+
 def _make_hook(candidate_path: str, workdir: str, denied: list[str]):
     stdlib = os.path.join(sysconfig.get_paths()["stdlib"], "")
-    site = tuple(os.path.join(sysconfig.get_paths()[k], "") for k in ("purelib", "platlib"))
+    site = tuple(os.path.join(path, "") for path in site_dirs())
     workdir = os.path.join(os.path.abspath(workdir), "")
     watched = _make_classifier(workdir)
     busy: set[int] = set()

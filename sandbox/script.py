@@ -22,7 +22,7 @@ import sysconfig
 import traceback
 from dataclasses import dataclass
 
-from . import protocol
+from . import audit, protocol
 from .child import Job
 from .isolation import PR_SET_NO_NEW_PRIVS
 
@@ -64,7 +64,7 @@ def run_script(sock: socket.socket, job: ScriptJob) -> None:
 def python_roots() -> list[str]:
     """Directories the child may read: Python's standard library and site-packages."""
     paths = sysconfig.get_paths()
-    roots = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    roots = {paths[key] for key in ("stdlib", "platstdlib") if key in paths} | set(audit.site_dirs())
     return sorted(root for root in roots if os.path.isdir(root))
 
 

@@ -225,3 +225,17 @@ def test_what_a_child_needs_inside_a_socket_directory_stays_in_sight():
     assert "socket_directories_hidden" in report["layers"] and "disk_quota" in report["layers"]
     assert report["needed"] and not report["other"]
     assert report["workdir_writable"] and not report["needed_writable"]
+
+
+def test_packages_of_the_base_python_count_as_libraries_inside_a_virtual_environment(tmp_path):
+    """A venv made with --system-site-packages imports torch from the base installation, under the standard
+    library's directory: the audit hook must see torch as a library, not look through it to blame the answer for
+    what torch does (``torch.manual_seed`` reads a frame)."""
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(tmp_path / "env")],
+                   check=True)
+    probe = ("import importlib.util, sys; from kernelgym.sandbox import audit; "
+             "torch = importlib.util.find_spec('torch').origin; "
+             "print(sys.prefix != sys.base_prefix, any(torch.startswith(d + '/') for d in audit.site_dirs()))")
+    out = subprocess.run([str(tmp_path / "env" / "bin" / "python"), "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "True"]
