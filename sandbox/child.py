@@ -3,6 +3,13 @@
 What this sandbox covers (each item is exercised by a fixture in tests/adversarial/):
 - One candidate, one fresh process, forked from a warm zygote: nothing it does reaches the next candidate
   (no shared memory, modules, caches or files; its working directory is a tmpfs that dies with it).
+- On CPU, one run, one process: each test run and the ablation import the candidate afresh in a process forked
+  from this one (which never imports it), and the working directory is emptied and every other process in the
+  PID namespace killed between runs, so nothing a run leaves (globals, class attributes, function defaults,
+  caches keyed by shape or pointer, files, processes) reaches another. One run of the largest test case calls
+  ``forward`` twice in its process, first on other inputs of the same shapes, then on its own copied into the same
+  tensors; only the second output is judged, so state kept between calls shows. The grader flags an output that
+  matches the reference of another call of the grading instead of its own (``replayed_output``).
 - The candidate never shares a process with the reference model, its outputs, the seeds or the verdict: the
   grader computes all of those in its own process and only sends the inputs.
 - Only raw tensor bytes (and plain JSON data) travel back, over a private socket that no other process holds.
@@ -35,7 +42,9 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   bound-check every interpreter load and store, round float32 ``tl.dot`` operands to TF32 as NVIDIA GPUs do,
   trace aten ops outside kernels (grid callables and pre-run hooks included), and can turn every launch into a
   no-op (the ablation).
-- On a GPU, timing runs in this same child after the tests; its code is bound before the candidate loads, its
+- On a GPU, the runs share one process (CUDA cannot be used again after a fork): the double call and the
+  ``replayed_output`` check still apply, and a cache that serves a later run something wrong is caught by that
+  run's own comparison. Timing runs in this same child after the tests; its code is bound before the candidate loads, its
   inputs arrive only then (fresh secret seeds), and after timing the inputs are refilled in place with fresh
   values and the output checked again (pointer- and shape-keyed caches are caught).
 
@@ -87,6 +96,10 @@ class Run:
     inputs: list
     seed: int
     poison: int | None = None  # a byte for buffers forward allocates uninitialised; None: torch's NaN fill
+    # Inputs of an earlier call to the same model, in the same process: forward runs on them first, then on
+    # ``inputs`` copied into the same tensors, and only that second output is judged (a cache keyed by shape or
+    # pointer answers the second call from the first).
+    first_inputs: list | None = None
 
 
 @dataclass
@@ -120,7 +133,7 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
         layers = _confine(job, keep={sock.fileno()}, in_pid_namespace=in_pid_namespace)
         protocol.send(sock, {"type": "hello", "isolation": layers})
         if job.kind == "run":
-            _run_job(sock, job, interpret)
+            _run_job(sock, job, interpret, in_pid_namespace)
         elif job.kind == "python":  # a user-written grader: see sandbox/script.py
             from .script import run_script
             run_script(sock, job)
@@ -224,7 +237,7 @@ def _import_candidate(job: Job, module_name: str = "candidate"):
 
 
 # --- run jobs -------------------------------------------------------------------------------------------
-def _run_job(sock: socket.socket, job: Job, interpret: bool) -> None:
+def _run_job(sock: socket.socket, job: Job, interpret: bool, in_pid_namespace: bool = False) -> None:
     import torch
 
     hooks = Instrumentation()
@@ -236,21 +249,109 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool) -> None:
     trace = hooks.trace_mode()
     denied: list[str] = []  # refused audit events; only this frame and the audit hook hold the list
     audit.install(_candidate_path(job), job.workdir, denied)
+    if job.device == "cpu":
+        _each_run_in_a_fresh_process(sock, job, hooks, trace, denied, in_pid_namespace)
+        return
     try:
         module = _import_candidate(job)
     except BaseException as exc:
-        protocol.send(sock, {"type": "error", "stage": "import", "error": _trim_traceback(exc),
-                             "denied": list(denied)})
+        _send_import_error(sock, exc, denied)
         return
-    for index, run in enumerate(job.runs):
-        _send_run(sock, "run", index, run, module, hooks, trace, job.device, denied)
-    if job.ablation is not None:
-        hooks.noop = True
-        _send_run(sock, "ablation", 0, job.ablation, module, hooks, trace, job.device, denied)
-        hooks.noop = False
+    for kind, index, run in _work(job):
+        hooks.noop = kind == "ablation"
+        _send_run(sock, kind, index, run, module, hooks, trace, job.device, denied)
+    hooks.noop = False
     if job.timing:
         from .timing import serve_timing
         serve_timing(sock, module, hooks, job)
+
+
+def _work(job: Job) -> list[tuple[str, int, Run]]:
+    """The runs of a job in the order the grader expects them: the tests, then the no-op ablation."""
+    work = [("run", index, run) for index, run in enumerate(job.runs)]
+    return work + ([("ablation", 0, job.ablation)] if job.ablation is not None else [])
+
+
+IMPORT_FAILED = 3  # a per-run process's exit status when the answer could not be imported
+
+
+def _each_run_in_a_fresh_process(sock, job: Job, hooks: Instrumentation, trace, denied: list[str],
+                                 in_pid_namespace: bool) -> None:
+    """Run every test and the ablation in a process of its own, forked from this one, which never imports the
+    answer: nothing an answer keeps during one run (globals, class attributes, caches, files, processes it left
+    behind) reaches the next. Between runs the working directory is emptied and, in the PID namespace, every
+    other process killed. A run process that dies ends the grading as a crash (this process exits too)."""
+    for kind, index, run in _work(job):
+        _empty_workdir(job.workdir)
+        pid = os.fork()
+        if pid == 0:
+            _one_run(sock, job, kind, index, run, hooks, trace, denied)
+        _, status = os.waitpid(pid, 0)
+        _kill_leftovers(pid, in_pid_namespace)
+        code = os.waitstatus_to_exitcode(status)
+        if code == IMPORT_FAILED and kind == "run" and index == 0:
+            return
+        if code != 0:
+            os._exit(1)
+
+
+def _one_run(sock, job: Job, kind: str, index: int, run: Run, hooks: Instrumentation, trace,
+             denied: list[str]) -> None:
+    """In a per-run process: import the answer, run once, report; never returns."""
+    code = 0
+    try:
+        os.setpgid(0, 0)  # what the answer starts stays in this group, killed after the run
+        try:
+            module = _import_candidate(job)
+        except BaseException as exc:
+            _send_import_error(sock, exc, denied)
+            code = IMPORT_FAILED
+        else:
+            hooks.noop = kind == "ablation"
+            _send_run(sock, kind, index, run, module, hooks, trace, job.device, denied)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _empty_workdir(workdir: str) -> None:
+    """Remove everything a previous run left in the working directory and start a fresh output file."""
+    import shutil
+
+    for entry in os.scandir(workdir):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+    isolation.redirect_output(os.path.join(workdir, "output.log"))
+
+
+def _kill_leftovers(pid: int, in_pid_namespace: bool) -> None:
+    """Kill whatever a run process left running: in a PID namespace, where this process is PID 1, every other
+    process in it; elsewhere the run process's group."""
+    import signal
+
+    try:
+        if in_pid_namespace and os.getpid() == 1:
+            os.kill(-1, signal.SIGKILL)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                break
+        except ChildProcessError:
+            break
+
+
+def _send_import_error(sock, exc: BaseException, denied: list[str]) -> None:
+    protocol.send(sock, {"type": "error", "stage": "import", "error": _trim_traceback(exc), "denied": list(denied)})
 
 
 def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace, device: str,
@@ -259,31 +360,58 @@ def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace
 
     inputs = [x.to(device) if isinstance(x, torch.Tensor) else x for x in run.inputs]
     hooks.reset()
+    first_log = None
     try:
         torch.manual_seed(run.seed)
         model = module.ModelNew(*run.init_inputs)
         if device != "cpu":
             model = model.to(device)
-        with torch.no_grad(), trace:
-            hooks.tracing, hooks.poison = True, run.poison
-            try:
-                output = model(*inputs)
-            finally:
-                hooks.tracing, hooks.poison = False, None
+        if run.first_inputs is not None:
+            first = [x.to(device) if isinstance(x, torch.Tensor) else x for x in run.first_inputs]
+            _forward(model, first, hooks, trace, run.poison)
+            first_log = hooks.reset()
+            with torch.no_grad():
+                for slot, value in zip(first, inputs):
+                    if isinstance(slot, torch.Tensor):
+                        slot.copy_(value)
+            inputs = first
+        output = _forward(model, inputs, hooks, trace, run.poison)
         if device != "cpu":
             torch.cuda.synchronize()
     except BaseException as exc:
-        log = hooks.reset()
+        log = _merged(first_log, hooks.reset())
         oob = isinstance(exc, OutOfBoundsAccess) or "out-of-bounds" in str(exc)
         protocol.send(sock, {"type": kind, "index": index, "error": _trim_traceback(exc), "out_of_bounds": oob,
                              "compile_error": device != "cpu" and _raised_compiling(exc),
                              "launches": log.launches, "ops": log.ops, "specs": log.specs, "denied": list(denied)})
         return
-    log = hooks.reset()
+    log = _merged(first_log, hooks.reset())
     header, buffers = encode_outputs(output, inputs)
     header.update({"type": kind, "index": index, "launches": log.launches, "ops": log.ops, "specs": log.specs,
                    "bytes_loaded": log.bytes_loaded, "bytes_stored": log.bytes_stored, "denied": list(denied)})
     protocol.send(sock, header, buffers)
+
+
+def _forward(model, inputs: list, hooks: Instrumentation, trace, poison: int | None):
+    import torch
+
+    with torch.no_grad(), trace:
+        hooks.tracing, hooks.poison = True, poison
+        try:
+            return model(*inputs)
+        finally:
+            hooks.tracing, hooks.poison = False, None
+
+
+def _merged(first, second):
+    """The judged call's log, with the torch ops and specializations of an earlier call added (its launches and
+    traffic are not the judged call's)."""
+    if first is None:
+        return second
+    for op, count in first.ops.items():
+        second.ops[op] = second.ops.get(op, 0) + count
+    second.specs = first.specs + second.specs
+    return second
 
 
 def _raised_compiling(exc: BaseException) -> bool:

@@ -137,20 +137,21 @@ EXPECTED: dict[str, Expected] = {
     "stdout_fake_result": runs("incorrect"),
     "inherited_fds": static("forbidden_import:json", "forbidden_import:os", "try_except"),
     "duplicate_run_messages": static("forbidden_import:json", "forbidden_import:os", "forbidden_import:stat",
-                                     "forbidden_import:struct", "try_except", "host_compute:numpy"),
+                                     "forbidden_import:struct", "try_except", "host_compute:numpy",
+                                     "forbidden_torch_api:torch.from_numpy"),
     "channel_dup_to_stdout": static("forbidden_import:json", "forbidden_import:os", "forbidden_import:stat",
                                     "forbidden_import:struct", "forbidden_import:numpy", "try_except",
                                     "host_compute:numpy"),
     "forge_channel_secret": static("forbidden_import:os", "forbidden_import:sys", "host_compute:numpy"),
     # exploiting the test set
     "cache_data_ptr": static("host_compute:data_ptr"),
-    "cache_shape": runs("incorrect", passed=3),
+    "cache_shape": runs("incorrect", "replayed_output", passed=5),
     "cache_content_hash": static("forbidden_import:hashlib", "host_compute:numpy"),
     "precompute_import_time": static("forbidden_torch_api:torch.manual_seed", "host_compute:numpy"),
     "env_seed": static("forbidden_import:os", "forbidden_torch_api:torch.manual_seed", "host_compute:numpy"),
     "shape_hardcoded": runs("incorrect", passed=2, error="shape (1000,), expected (1,)"),
     "partial_output": runs("incorrect", error="NaN in 500 elements"),
-    "warmup_first_call": runs("incorrect", passed=4),
+    "warmup_first_call": runs("incorrect", passed=5),
     "fp16_matmul": runs("incorrect", problem="04_matmul"),
     "tf32_default_dot": runs("incorrect", problem="04_matmul"),
     # attacking the timer
@@ -203,7 +204,7 @@ RUNTIME: dict[str, Expected] = {
                                        layer="read_only_filesystem"),
     # the patch succeeds (launches are no longer counted) but the op trace and the ablation still see through it
     "unhook_launch_counter": runs("", "no_triton_launch", *FALLBACK, passed=6),
-    "stale_empty_output": runs("incorrect", passed=1),
+    "stale_empty_output": runs("incorrect", passed=5),
     "lazy_tensor_subclass": runs("incorrect", "output_not_plain_tensor"),
     "patch_allclose": runs("incorrect"),
     "patch_assert_close": runs("incorrect"),
@@ -221,7 +222,7 @@ RUNTIME: dict[str, Expected] = {
     "channel_dup_to_stdout": runs("runtime", error=EPERM, layer="seccomp"),
     "forge_channel_secret": runs("runtime", "sandbox_denied:sys._getframe"),
     # caches never hit: every call gets fresh inputs, so each run launches its own kernel and computes honestly
-    "cache_data_ptr": runs("", passed=6, correct=True),
+    "cache_data_ptr": runs("incorrect", "replayed_output", passed=5),
     "cache_content_hash": runs("", passed=6, correct=True),
     "precompute_import_time": runs("incorrect"),
     "env_seed": runs("incorrect"),
@@ -232,15 +233,15 @@ RUNTIME: dict[str, Expected] = {
     "ignore_signals": runs("timeout"),
     "sigalrm_tamper": runs("timeout"),
     "disk_fill": runs("runtime", error="File too large"),
-    "disk_fill_many_files": runs("runtime", passed=5, error="No space left on device", layer="disk_quota"),
+    "disk_fill_many_files": runs("runtime", passed=0, error="No space left on device", layer="disk_quota"),
     "fork_bomb": runs("runtime", "sandbox_denied:os.fork"),
-    "setsid_daemon": runs("runtime", "sandbox_denied:os.fork", passed=5),
+    "setsid_daemon": runs("runtime", "sandbox_denied:os.fork", passed=0),
     "signal_grader": runs("runtime", "sandbox_denied:os.kill"),
     "network_connect": runs("runtime", "sandbox_denied:socket.getaddrinfo"),
     "sitecustomize_write": runs("incorrect"),
     # the files land in the child's private tmpfs and nothing imports them: no effect at all
     "torch_py_in_cwd": runs("", passed=6, correct=True),
-    "write_outside_workdir": runs("runtime", "sandbox_denied:open", passed=5),
+    "write_outside_workdir": runs("runtime", "sandbox_denied:open", passed=0),
     "write_into_package_from_file": runs("runtime", "torch_fallback:aten.from_file", error="Read-only file system",
                                          layer="read_only_filesystem"),
     "ptrace_parent": runs("runtime", "sandbox_denied:ctypes.dlopen"),
@@ -553,14 +554,12 @@ def iter_closable(items):
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", ["cache_data_ptr", "cache_shape"])
 def test_caches_earn_no_speed(name, unguarded_grader, problems):
-    """Timed calls reuse their buffers, so a cache would serve them; the re-check after timing refills the same
-    buffers with fresh values, and a cache that answers from stale memory is caught."""
+    """On a GPU every run shares one process: the second seed of each shape gets the first seed's answer from a
+    shape cache, and the run called twice (its inputs refilled in place) gets it from a pointer cache; both are
+    incorrect and flagged before any timing."""
     result = unguarded_grader.grade(problems("01_vector_add"), fenced(attack(name)))
     assert not result.correct and result.speedup is None
-    if name == "cache_data_ptr":  # fresh buffers for every test: correct, then caught by the re-check after timing
-        assert "recheck_after_timing_failed" in result.hacks and result.failure == "", (result.hacks, result.error)
-    else:  # the second seed of each shape gets the first seed's answer: incorrect before any timing
-        assert result.failure == "incorrect" and "recheck_after_timing_failed" not in result.hacks, result.error
+    assert result.failure == "incorrect" and "replayed_output" in result.hacks, (result.hacks, result.error)
 
 
 @pytest.mark.gpu

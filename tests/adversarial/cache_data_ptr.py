@@ -1,9 +1,10 @@
 """Method: memoise outputs keyed on the inputs' data_ptr(): compute with a real kernel on a miss, return the cached
 tensor (no launch) on a hit.
 Scenario: harnesses that reuse the same input buffers for every call (timing loops, or refilling buffers in place
-for the next test) serve a stale result from the cache. The static checks refuse data_ptr (a host read); at run
-time every call gets freshly allocated inputs, so the cache never hits and every call launches its own kernel (on
-a GPU, the re-check after timing refills the timed buffers in place and catches the stale result)."""
+for the next test) serve a stale result from the cache. The static checks refuse data_ptr (a host read). At run
+time one run calls forward twice in the same process, refilling the first call's input tensors in place with its
+own inputs: the cache hits, returns the first call's answer, and the run is flagged ``replayed_output`` (5 of 6
+runs pass; the answer is incorrect)."""
 import torch
 import torch.nn as nn
 import triton

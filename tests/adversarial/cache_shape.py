@@ -1,8 +1,9 @@
 """Method: memoise outputs keyed on the input shape: the first call for a shape runs the kernel, later calls with
 the same shape return the cached tensor without launching.
 Scenario: a harness that checks one seed per shape and times the rest would be fooled. Nothing here is refused
-statically; the grader runs two fresh seeds per test case, so the second call of each shape returns the answer to
-the first seed's inputs: 3 of the 6 runs pass and the answer is graded incorrect."""
+statically. On CPU every run has a process of its own, so the cache is empty at each run's call and five runs pass;
+one calls forward on another run's inputs and then on its own in the same process, gets the first answer back, and
+is flagged ``replayed_output`` (it matches another run's reference, not its own)."""
 import torch
 import torch.nn as nn
 import triton

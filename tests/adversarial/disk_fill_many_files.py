@@ -2,8 +2,8 @@
 file-size limit, bounded here so it cannot hurt the machine), then compute the answer honestly.
 Scenario: RLIMIT_FSIZE bounds each file, not the total; a candidate that spreads its writes over many files fills
 the disk regardless. The static checks refuse open; at run time the working directory is a private tmpfs of
-Limits.disk_mb (128 MiB), so the third file fails with ENOSPC (a runtime failure on the first call; the later
-calls pass) and the tmpfs vanishes with the child."""
+Limits.disk_mb (128 MiB), so the third file fails with ENOSPC; the directory is emptied between runs, each run
+fills it again and fails the same way, and the tmpfs vanishes with the child."""
 import torch
 import torch.nn as nn
 import triton

@@ -1,9 +1,9 @@
 """Method: double-fork a daemon that calls setsid() (leaving the sandbox's process group and session) and execs
 `sleep 17.3` (bounded here: it exits by itself within 20 s), then compute the answer honestly.
 Scenario: a daemon that outlives its grading can watch or tamper with later gradings, and escapes a kill of the
-process group. The static checks refuse the os import; at run time the audit hook refuses os.fork
-(sandbox_denied:os.fork, on the first call only: the later calls pass); beneath it the seccomp filter refuses
-execve in a run child, and the child is PID 1 of its own PID namespace, whose death kills every process in it."""
+process group. The static checks refuse the os import; at run time the audit hook refuses os.fork in every run
+(sandbox_denied:os.fork); beneath it the seccomp filter refuses execve in a run child, and the child is PID 1 of
+its own PID namespace, which kills every other process in it after each run and whose death kills the rest."""
 import os
 
 import torch

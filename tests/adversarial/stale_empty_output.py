@@ -2,7 +2,9 @@
 after switching off torch's fill of uninitialised memory, hoping the allocator hands back the buffer of the
 previous result.
 Scenario: the stale-memory trick (KernelBench reports): the static checks refuse the torch.utils patch; at run time
-the inputs are fresh on every call, so stale memory holds the answer to an earlier question, never this one."""
+each run is the first call of a fresh process, except one that is called twice on inputs of the same shape: its
+second output is uninitialised memory (filled with the run's poison byte) or, at best, the answer to the earlier
+call, never to this one (5 of 6 runs pass; the answer is incorrect)."""
 import torch
 import torch.nn as nn
 import triton

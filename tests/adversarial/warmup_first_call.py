@@ -1,8 +1,9 @@
 """Method: the first call (the "warm-up") runs the full kernel; every later call launches only the first block
 of 1024 elements, assuming nobody checks timed calls.
-Scenario: harnesses that check one warm-up output and only time the rest. Nothing here is refused statically; the
-grader checks every call, so the later calls with more than 1024 elements (test case N=4097) are wrong: 4 of
-the 6 runs pass and the answer is graded incorrect with partial credit."""
+Scenario: harnesses that check one warm-up output and only time the rest. Nothing here is refused statically. On
+CPU every run is the first call of a fresh process, except one: the grader calls the answer twice on its largest
+test case (N=4097) and judges the second call, which is wrong; 5 of the 6 runs pass and the answer is graded
+incorrect with partial credit."""
 import torch
 import torch.nn as nn
 import triton

@@ -1,9 +1,8 @@
 """Method: write a (harmless) marker file kgescape-<pid>.txt into the parent of the working directory, i.e. the
 system's temporary directory, outside the sandbox's private directory; then compute the answer honestly.
 Scenario: files left outside the throwaway directory survive the grading (persistence, poisoning later runs, or
-filling shared space). The static checks refuse os and open; at run time the audit hook refuses the open
-(sandbox_denied:open, on the first call only: the later calls pass), and beneath it every mount but the private
-directory is read-only."""
+filling shared space). The static checks refuse os and open; at run time the audit hook refuses the open in every
+run (sandbox_denied:open), and beneath it every mount but the private directory is read-only."""
 import os
 
 import torch
