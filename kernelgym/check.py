@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -143,10 +144,10 @@ def run_check(args) -> int:
         paths = discover(args.root)
         overrides = _parse_overrides(args.overrides)
     except (ProblemError, ValueError) as exc:
-        print(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if not paths:
-        print(f"error: no problem files under {args.root}")
+        print(f"error: no problem files under {args.root}", file=sys.stderr)
         return 2
     workers = args.workers or os.cpu_count() or 1
     started = time.monotonic()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from .grader import Grader, reward_of
 from .problem import ProblemError, load_problem
@@ -14,12 +15,12 @@ def run_eval(args) -> int:
     try:
         problem = load_problem(args.problem)
     except ProblemError as exc:
-        print(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
         completion = args.candidate.read_text()
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {args.candidate}: {exc}")
+        print(f"error: cannot read {args.candidate}: {exc}", file=sys.stderr)
         return 2
     with Grader(grader_config(args)) as grader:
         result = grader.grade(problem, completion, allow_plain_source=True)

@@ -3,15 +3,17 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import PROBLEMS, attack, fenced
 from test_problem import KERNELBENCH_RELU
 
 RELU_ANSWER = fenced((PROBLEMS / "level1" / "02_relu_solution.py").read_text())
 
 
-def kernelgym(*args, timeout=300):
+def kernelgym(*args, timeout=300, cwd=None):
     return subprocess.run([sys.executable, "-m", "kernelgym.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd)
 
 
 def test_eval_json_on_a_kernelbench_file_outside_problems(tmp_path):
@@ -42,7 +44,14 @@ def test_eval_reports_a_malformed_problem(tmp_path):
     answer = tmp_path / "a.py"
     answer.write_text(RELU_ANSWER)
     proc = kernelgym("eval", problem, answer)
-    assert proc.returncode == 2 and "defines no `Model`" in proc.stdout
+    assert proc.returncode == 2 and "defines no `Model`" in proc.stderr and not proc.stdout
+
+
+@pytest.mark.parametrize("command", [["eval", "nofile.py", "answer.md", "--json"], ["check", "nofolder"]])
+def test_errors_go_to_stderr_and_leave_stdout_empty(command, tmp_path):
+    """A script that reads the JSON on stdout sees nothing there when the input is unusable (exit 2)."""
+    proc = kernelgym(*command, cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.startswith("error: ") and not proc.stdout
 
 
 def test_check_fails_on_a_degenerate_problem(tmp_path):
