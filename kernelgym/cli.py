@@ -84,6 +84,10 @@ def _grader_options(parser: argparse.ArgumentParser) -> None:
                                                             "(default cuda:90)")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                         help="where answers run: cuda, cpu (Triton interpreter), or auto: CUDA when available")
+    parser.add_argument("--grading-seed", type=int, default=None, metavar="S",
+                        help="derive every input seed from S (and the problem), so that the same answer gets the "
+                             "same record: for published benchmark numbers, not for training (default: secret "
+                             "seeds, new for every grading)")
 
 
 def grader_config(args):
@@ -94,7 +98,8 @@ def grader_config(args):
         raise SystemExit(f"--target must look like cuda:90 or hip:gfx942, not {args.target!r}")
     target = ("cuda", int(arch), 32) if backend == "cuda" else ("hip", arch, 64)
     _require_device(args.device)
-    return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device)
+    return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device,
+                        seed=args.grading_seed)
 
 
 def _require_device(device: str) -> None:

@@ -23,6 +23,7 @@ from .parsing import FormatError, parse_answer
 from .problem import Problem
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
+from .seeds import SeedSource
 from .sandbox import cgroups, protocol
 from .sandbox.child import Job, Run
 from .sandbox.isolation import Limits
@@ -84,6 +85,10 @@ class GraderConfig:
             that the runtime layers hold on their own.
         workers: Warm zygotes per mode, and gradings in flight in :meth:`Grader.grade_many` (default: the
             number of cores). See :class:`kernelgym.sandbox.pool.ZygotePool`.
+        seed: None (the default): every grading draws its inputs from secret seeds. An integer: the seeds derive
+            from it and the problem (:class:`kernelgym.seeds.SeedSource`), so the same answer gets the same record
+            on the same machine; for published benchmark numbers, not for training, where a model could learn
+            fixed inputs.
     """
 
     seeds: int = 2
@@ -97,6 +102,7 @@ class GraderConfig:
     max_output_mb: int = 1024
     static_checks: bool = True
     workers: int | None = None
+    seed: int | None = None
 
 
 @dataclass
@@ -204,10 +210,11 @@ class Grader:
             return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),
                                 started)
         phase = time.monotonic()
-        expected, ablation = self._references(problem)
+        seeds = SeedSource(self.config.seed, problem.name, problem.source)
+        expected, ablation = self._references(problem, seeds)
         result.timings["reference_s"] = time.monotonic() - phase
         phase = time.monotonic()
-        specs = self._run(problem, answer.source, expected, ablation, result)
+        specs = self._run(problem, answer.source, expected, ablation, result, seeds)
         result.timings["run_s"] = time.monotonic() - phase
         if self.device == "cpu" and self.config.check_compile and specs and not result.failure == "timeout":
             phase = time.monotonic()
@@ -227,18 +234,18 @@ class Grader:
         result.timings["total_s"] = time.monotonic() - started
         return result
 
-    def _references(self, problem: Problem) -> tuple[list[_Expected], _Expected]:
+    def _references(self, problem: Problem, seeds: SeedSource) -> tuple[list[_Expected], _Expected]:
         expected = []
-        poison = secrets.choice(range(0x31, 0x7C))  # finite in every float format; differs from the NaN fill
+        poison = seeds.choice(range(0x31, 0x7C))  # finite in every float format; differs from the NaN fill
         for case_index, case in enumerate(problem.test_cases):
             for seed_index in range(self.config.seeds):
                 label = f"test case {case_index} {case or '(default sizes)'}, seed #{seed_index}"
-                expected.append(self._reference(problem, case, label, poison if seed_index % 2 else None))
-        self._precede_with_a_first_call(problem, expected)
-        ablation = self._reference(problem, problem.test_cases[0], "ablation")
+                expected.append(self._reference(problem, case, label, seeds, poison if seed_index % 2 else None))
+        self._precede_with_a_first_call(problem, expected, seeds)
+        ablation = self._reference(problem, problem.test_cases[0], "ablation", seeds)
         return expected, ablation
 
-    def _precede_with_a_first_call(self, problem: Problem, expected: list[_Expected]) -> None:
+    def _precede_with_a_first_call(self, problem: Problem, expected: list[_Expected], seeds: SeedSource) -> None:
         """Make one judged run a second call: the same process first runs the answer on other inputs of the same
         shapes, so state kept between calls (a cache keyed by shape or pointer, a warm-up that only the first call
         does right) shows in that run's output. The run is of the largest test case, where a shortcut taken after
@@ -254,14 +261,15 @@ class Grader:
         if seeds > 1:
             first_inputs = expected[largest * seeds].run.inputs
         else:
-            _, first_inputs = problem.instantiate(problem.test_cases[largest], secrets.randbits(31))
+            _, first_inputs = problem.instantiate(problem.test_cases[largest], seeds.seed())
         target.run.first_inputs = first_inputs
         target.first_outputs = _reference_outputs(problem, target.run.init_inputs, target.run.seed, first_inputs)
 
-    def _reference(self, problem: Problem, case: dict, label: str, poison: int | None = None) -> _Expected:
+    def _reference(self, problem: Problem, case: dict, label: str, seeds: SeedSource,
+                   poison: int | None = None) -> _Expected:
         import torch
 
-        seed = secrets.randbits(31)
+        seed = seeds.seed()
         init_inputs, inputs = problem.instantiate(case, seed)
         model = problem.build_model(init_inputs, seed)
         outputs = _outputs_of(model, inputs)
@@ -273,7 +281,8 @@ class Grader:
                          min_bytes)
 
     # --- the sandboxed run ---------------------------------------------------------------------------
-    def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult) -> list:
+    def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult,
+             seeds: SeedSource) -> list:
         """The sandboxed run: every test, the no-op ablation and, on a GPU, the timing cases, in one child."""
         mode = "interpret" if self.device == "cpu" else "cuda"
         gpu = self.device != "cpu"
@@ -283,7 +292,8 @@ class Grader:
                   hidden=problem_directories(problem))
         result.tests_total = len(expected)
         outbox = Outbox()
-        timer = Timer(problem, result, outbox.send, self.device, self.config.timing_repeats, self._reference_times)
+        timer = Timer(problem, result, outbox.send, self.device, self.config.timing_repeats, self._reference_times,
+                      seeds)
         specs: list[dict] = []
         ops: dict[str, int] = {}
         errors: list[str] = []

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from .compare import Malformed, compare_outputs, decode_all
 from .result import KernelResult
 from .sandbox import protocol
+from .seeds import SeedSource
 
 TIMED_KINDS = ("ready", "timed", "timing", "timing_recheck")
 
@@ -147,12 +148,14 @@ def _instantiate(problem, case: dict, seed: int, device: str) -> tuple[list, lis
     return init_inputs, [x.to(device) if isinstance(x, torch.Tensor) else x for x in inputs]
 
 
-def prepare_case(problem, index: int, case: dict, device: str, repeats: int,
-                 times: ReferenceTimes) -> TimingCase:
-    """Draw one timing case's inputs and re-check inputs from fresh secret seeds and compute both references."""
+def prepare_case(problem, index: int, case: dict, device: str, repeats: int, times: ReferenceTimes,
+                 seeds: SeedSource | None = None) -> TimingCase:
+    """Draw one timing case's inputs and re-check inputs from fresh seeds (secret unless the grading has a seed)
+    and compute both references."""
     import torch
 
-    seed, recheck_seed = secrets.randbits(31), secrets.randbits(31)
+    seeds = seeds or SeedSource(None)
+    seed, recheck_seed = seeds.seed(), seeds.seed()
     init_inputs, inputs = _instantiate(problem, case, seed, device)
     recheck_inputs = _instantiate(problem, case, recheck_seed, device)[1]
     model = problem.build_model(init_inputs, seed).to(device)
@@ -184,11 +187,14 @@ class Timer:
         device: The GPU.
         repeats: Timed calls per case.
         times: The grader's cache of reference times.
+        seeds: The grading's seed source (the timing cases' inputs are drawn from it).
     """
 
-    def __init__(self, problem, result: KernelResult, send, device: str, repeats: int, times: ReferenceTimes):
+    def __init__(self, problem, result: KernelResult, send, device: str, repeats: int, times: ReferenceTimes,
+                 seeds: SeedSource | None = None):
         self.problem, self.result, self.send = problem, result, send
         self.device, self.repeats, self.times = device, repeats, times
+        self.seeds = seeds or SeedSource(None)
         self.cases: list[TimingCase] = []
         self.ratios: dict[int, float] = {}
         self._timed_output: list = []
@@ -234,7 +240,7 @@ class Timer:
     # --- internals ---------------------------------------------------------------------------------------
     def _send_case(self, index: int) -> None:
         case = prepare_case(self.problem, index, self.problem.timing_cases[index], self.device, self.repeats,
-                            self.times)
+                            self.times, self.seeds)
         self.cases.append(case)
         field, buffers = protocol.pack({"seed": case.seed, "init_inputs": case.init_inputs,
                                         "inputs": case.inputs, "recheck_inputs": case.recheck_inputs})

@@ -16,7 +16,8 @@ def add_commands(commands, grader_options) -> None:
 
     Args:
         commands: The ``add_subparsers()`` object of the main parser.
-        grader_options: The CLI's function that adds ``--seeds``, ``--timeout``, ``--target`` and ``--device``.
+        grader_options: The CLI's function that adds ``--seeds``, ``--timeout``, ``--target``, ``--device`` and
+            ``--grading-seed``.
     """
     from ..agents.policies import SPEC_HELP
 
@@ -114,12 +115,21 @@ def _bench(args) -> int:
                    filters={"levels": args.level, "tags": args.tag, "split": args.split, "limit": args.limit},
                    sampling=_sampling_dict(sampling) if model_policy else {}, executor=args.executor,
                    device=resolve_device(config.device),
-                   grader={"seeds": config.seeds, "timeout_s": config.timeout_s, "target": args.target},
+                   grader=_grader_dict(config, args.target),
                    name=args.name, kernelgym_version=kernelgym_version())
     metrics = run_bench(bench, policy, meta, lambda: make_executor(args.executor, config, workers=workers),
                         progress=not args.no_progress)
     print_summary(metrics, args.out)
     return 0
+
+
+def _grader_dict(config, target: str) -> dict:
+    """The grader settings recorded in ``run.json`` (the grading seed only when one was given, so that runs made
+    before it existed still resume)."""
+    grader = {"seeds": config.seeds, "timeout_s": config.timeout_s, "target": target}
+    if config.seed is not None:
+        grader["grading_seed"] = config.seed
+    return grader
 
 
 def _sampling_dict(sampling) -> dict:
