@@ -255,11 +255,11 @@ class Grader:
         def size(entry: _Expected) -> int:
             return sum(value.numel() for value in entry.run.inputs if hasattr(value, "numel"))
 
-        seeds = self.config.seeds
-        largest = max(range(len(problem.test_cases)), key=lambda case: size(expected[case * seeds]))
-        target = expected[largest * seeds + (1 if seeds > 1 else 0)]
-        if seeds > 1:
-            first_inputs = expected[largest * seeds].run.inputs
+        per_case = self.config.seeds
+        largest = max(range(len(problem.test_cases)), key=lambda case: size(expected[case * per_case]))
+        target = expected[largest * per_case + (1 if per_case > 1 else 0)]
+        if per_case > 1:
+            first_inputs = expected[largest * per_case].run.inputs
         else:
             _, first_inputs = problem.instantiate(problem.test_cases[largest], seeds.seed())
         target.run.first_inputs = first_inputs

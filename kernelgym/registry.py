@@ -23,9 +23,16 @@ _factories: dict[str, Callable[..., Any]] = {}
 _lock = threading.Lock()
 _loaded = False
 
-# Modules that register environments when imported (kept lazy: importing kernelgym costs nothing).
-PLUGIN_MODULES: list[str] = ["kernelgym.envs.toy", "kernelgym.envs.countdown", "kernelgym.envs.maths",
-                             "kernelgym.envs.multilabel", "kernelgym.envs.ifeval"]
+# Environments that modules register when imported, by id: their ids are known (to Gymnasium too) without
+# importing the modules, which load on first use.
+PLUGIN_ENVS: dict[str, str] = {
+    "kernelgym/repeat-digit-v0": "kernelgym.envs.toy",
+    "kernelgym/countdown-v0": "kernelgym.envs.countdown",
+    "kernelgym/math-v0": "kernelgym.envs.maths",
+    "kernelgym/multilabel-v0": "kernelgym.envs.multilabel",
+    "kernelgym/ifeval-v0": "kernelgym.envs.ifeval",
+}
+PLUGIN_MODULES: list[str] = list(dict.fromkeys(PLUGIN_ENVS.values()))
 
 
 def builtin_problems() -> Path:
@@ -49,6 +56,32 @@ def register(env_id: str, factory: Callable[..., Any], override: bool = False) -
         if env_id in _factories and not override:
             raise ValueError(f"{env_id} is already registered")
         _factories[env_id] = factory
+    _to_gymnasium(env_id)
+
+
+def register_with_gymnasium() -> None:
+    """Make every KernelGym id known to Gymnasium, so that ``gymnasium.make(env_id)`` works after ``import
+    kernelgym``. Only names are registered: each entry point is :func:`make` for its id, so no environment module
+    is imported and no problem file is read until Gymnasium makes one. Ids registered later with
+    :func:`register` join them."""
+    ids = ["kernelgym/kernel-v0", "kernelgym/kernels-v0", *PLUGIN_ENVS]
+    try:
+        from .problem import discover, level_of
+
+        ids += [problem_env_id(level_of(path), path.stem) for path in discover(builtin_problems())]
+    except (FileNotFoundError, OSError):
+        pass  # no built-in suite in this installation: only the other ids
+    for env_id in ids:
+        _to_gymnasium(env_id)
+
+
+def _to_gymnasium(env_id: str) -> None:
+    import functools
+
+    from gymnasium.envs.registration import register as gymnasium_register, registry as gymnasium_registry
+
+    if env_id not in gymnasium_registry:
+        gymnasium_register(id=env_id, entry_point=functools.partial(make, env_id))
 
 
 def problem_env_id(level: int | None, name: str) -> str:
@@ -86,6 +119,7 @@ def _load() -> None:
 def _suite_env(problems: str | Path | None = None, **kwargs):
     from .envs.kernel import KernelEnv
 
+    _check_arguments("kernelgym/kernels-v0", KernelEnv, kwargs, fixed=("problem", "env_id"))
     return KernelEnv(problems=problems or builtin_problems(), env_id="kernelgym/kernels-v0", **kwargs)
 
 
@@ -93,6 +127,7 @@ def _problem_factory(path: Path, env_id: str):
     def factory(**kwargs):
         from .envs.kernel import KernelEnv
 
+        _check_arguments(env_id, KernelEnv, kwargs, fixed=("problem", "problems", "env_id"))
         return KernelEnv(problem=path, env_id=env_id, **kwargs)
 
     factory.__doc__ = f"The built-in problem {path.parent.name}/{path.name}."
@@ -110,6 +145,8 @@ def make(env_id: str, **kwargs):
 
     Raises:
         KeyError: Unknown id; the message lists close matches.
+        TypeError: An argument the environment does not take; the message lists those it takes.
+        ValueError: A bad value, such as a split that does not exist; the message lists the valid ones.
     """
     _load()
     if env_id.endswith((".yaml", ".yml", ".json")):
@@ -122,4 +159,25 @@ def make(env_id: str, **kwargs):
         close = difflib.get_close_matches(env_id, list(_factories), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; kernelgym.list_envs() lists them"
         raise KeyError(f"no environment {env_id!r}{hint}")
-    return _factories[env_id](**kwargs)
+    factory = _factories[env_id]
+    _check_arguments(env_id, factory, kwargs)
+    return factory(**kwargs)
+
+
+def _check_arguments(env_id: str, factory: Callable[..., Any], kwargs: dict[str, Any], fixed: tuple = ()) -> None:
+    """Refuse keyword arguments that ``factory`` does not take (or that are ``fixed`` by the id), naming the ones
+    it does."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return  # it passes them on; the environment itself checks them
+    allowed = [name for name, p in parameters.items()
+               if p.kind is not inspect.Parameter.VAR_POSITIONAL and name not in fixed]
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        takes = ", ".join(allowed)
+        raise TypeError(f"{env_id} takes no argument {', '.join(map(repr, unknown))}; it takes: {takes or 'none'}")

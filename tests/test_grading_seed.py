@@ -65,3 +65,14 @@ def test_bench_records_the_grading_seed_in_run_json(tmp_path):
                  "--no-progress", "--grading-seed", "11", "--timeout", "60"])
     assert code == 0
     assert json.loads((out / "run.json").read_text())["grader"]["grading_seed"] == 11
+
+
+def test_one_seed_per_case_is_reproducible_too():
+    """With one seed per case the double-call run draws its first inputs from the stream as well."""
+    problem = load_problem(RELU)
+    records = []
+    for _ in range(2):
+        with Grader(GraderConfig(seed=5, seeds=1, timeout_s=60, check_compile=False, workers=1)) as grader:
+            records.append(grader.grade(problem, IDENTITY).to_dict())
+        records[-1].pop("timings")
+    assert records[0] == records[1] and records[0]["max_abs_error"]

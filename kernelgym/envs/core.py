@@ -141,7 +141,7 @@ class TextEnv(gymnasium.Env):
         if max_turns < 1:
             raise ValueError(f"max_turns must be at least 1, not {max_turns}")
         self.max_turns = max_turns
-        self.split = split
+        self.split = _checked_split(split)
         self.observation_space = self.action_space = text_space()
         self._tasks: list[Task] | None = None
         self._task: Task | None = None
@@ -173,6 +173,7 @@ class TextEnv(gymnasium.Env):
     # --- tasks and rows ------------------------------------------------------------------------------
     def tasks(self, split: str | None = None) -> list[Task]:
         """The environment's tasks, optionally of one split."""
+        _checked_split(split)
         if self._tasks is None:
             self._tasks = self.load_tasks()
             ids = [t.task_id for t in self._tasks]
@@ -264,3 +265,12 @@ class TextEnv(gymnasium.Env):
                 "components": graded.components, "contributions": graded.contributions, "result": graded.record,
                 "feedback": graded.feedback, "messages": list(self._messages)}
         return observation, graded.reward, terminated, truncated, info
+
+
+def _checked_split(split: str | None) -> str | None:
+    """``split`` itself, when it is None or one of the splits; otherwise a ValueError that lists them."""
+    from ..problem import SPLITS
+
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)} (or None for every task), not {split!r}")
+    return split
