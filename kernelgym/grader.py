@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .compare import Malformed, compare_outputs, decode_all
 from .parsing import FormatError, parse_answer
-from .problem import Problem
+from .problem import Problem, placement
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .seeds import SeedSource
@@ -210,7 +210,7 @@ class Grader:
             return self._finish(result.fail("static", "refused before running: " + ", ".join(result.hacks)),
                                 started)
         phase = time.monotonic()
-        seeds = SeedSource(self.config.seed, problem.name, problem.source)
+        seeds = self._seeds(problem)
         expected, ablation = self._references(problem, seeds)
         result.timings["reference_s"] = time.monotonic() - phase
         phase = time.monotonic()
@@ -234,7 +234,8 @@ class Grader:
         result.timings["total_s"] = time.monotonic() - started
         return result
 
-    def _references(self, problem: Problem, seeds: SeedSource) -> tuple[list[_Expected], _Expected]:
+    def _references(self, problem: Problem, seeds: SeedSource | None = None) -> tuple[list[_Expected], _Expected]:
+        seeds = seeds or self._seeds(problem)
         expected = []
         poison = seeds.choice(range(0x31, 0x7C))  # finite in every float format; differs from the NaN fill
         for case_index, case in enumerate(problem.test_cases):
@@ -244,6 +245,10 @@ class Grader:
         self._precede_with_a_first_call(problem, expected, seeds)
         ablation = self._reference(problem, problem.test_cases[0], "ablation", seeds)
         return expected, ablation
+
+    def _seeds(self, problem: Problem) -> SeedSource:
+        """The seed source of one grading of ``problem`` (secret unless the config has a grading seed)."""
+        return SeedSource(self.config.seed, problem.name, problem.source)
 
     def _precede_with_a_first_call(self, problem: Problem, expected: list[_Expected], seeds: SeedSource) -> None:
         """Make one judged run a second call: the same process first runs the answer on other inputs of the same
@@ -282,7 +287,7 @@ class Grader:
 
     # --- the sandboxed run ---------------------------------------------------------------------------
     def _run(self, problem, source, expected: list[_Expected], ablation: _Expected, result: KernelResult,
-             seeds: SeedSource) -> list:
+             seeds: SeedSource | None = None) -> list:
         """The sandboxed run: every test, the no-op ablation and, on a GPU, the timing cases, in one child."""
         mode = "interpret" if self.device == "cpu" else "cuda"
         gpu = self.device != "cpu"
@@ -293,7 +298,7 @@ class Grader:
         result.tests_total = len(expected)
         outbox = Outbox()
         timer = Timer(problem, result, outbox.send, self.device, self.config.timing_repeats, self._reference_times,
-                      seeds)
+                      seeds or self._seeds(problem))
         specs: list[dict] = []
         ops: dict[str, int] = {}
         errors: list[str] = []
@@ -550,7 +555,7 @@ def _outputs_of(model, inputs: list) -> list:
     """The reference model's outputs for ``inputs`` (left untouched), as a list of CPU tensors."""
     import torch
 
-    with torch.no_grad():
+    with torch.no_grad(), placement():
         out = model(*[x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
     return [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
 

@@ -113,7 +113,7 @@ class Problem:
         Thread-safe: the constant overrides, the seeding and both draws happen under one lock."""
         import torch
 
-        with _module_lock, self._constants(case):
+        with _module_lock, self._constants(case), placement():
             torch.manual_seed(seed)
             init_inputs = list(self.module.get_init_inputs())
             torch.manual_seed(seed)
@@ -127,12 +127,27 @@ class Problem:
         forward pass needs none."""
         import torch
 
-        with _module_lock:
+        with _module_lock, placement():
             torch.manual_seed(seed)
             return self.module.Model(*init_inputs)
 
     def _constants(self, case: dict[str, Any]):
         return _Overrides(self.module, case)
+
+
+def placement():
+    """Where a problem file's tensors go: on a machine without CUDA, a device named ``cuda`` (``.cuda()``,
+    ``device="cuda"``) means the CPU, so files written for a GPU load; elsewhere nothing changes. Wrap a reference
+    ``forward`` in it too."""
+    import contextlib
+
+    import torch
+
+    if torch.cuda.is_available():
+        return contextlib.nullcontext()
+    from .sandbox.cuda_on_cpu import cpu_placement
+
+    return cpu_placement()
 
 
 class _Overrides:

@@ -22,7 +22,7 @@ FORBIDDEN_TORCH = (
     "torch.utils", "torch.use_deterministic_algorithms", "torch.backends", "torch.compile", "torch.jit",
     "torch.library", "torch.overrides", "torch.set_num_threads", "torch.from_numpy", "torch.set_default_dtype",
     "torch.set_default_device", "torch.set_flush_denormal", "torch.manual_seed", "torch.seed", "torch.random",
-    "torch.cuda.Event", "torch.cuda.synchronize", "torch.cuda.set_sync_debug_mode", "torch.testing",
+    "torch.cuda.Event", "torch.cuda.set_sync_debug_mode", "torch.testing",
     "torch.allclose", "torch.autograd.Function",
     # file and process access, native code
     "torch.from_file", "torch.load", "torch.save", "torch.hub", "torch.package", "torch.multiprocessing",

@@ -42,6 +42,9 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   bound-check every interpreter load and store, round float32 ``tl.dot`` operands to TF32 as NVIDIA GPUs do,
   trace aten ops outside kernels (grid callables and pre-run hooks included), and can turn every launch into a
   no-op (the ablation).
+- Under the interpreter, code written for a GPU runs as on one (``cuda_on_cpu``): ``cuda`` placements mean the
+  CPU, the answer's own code sees CUDA tensors, and the ``torch.cuda`` calls it makes behave as on one in-order
+  device; the hooks below see the same ops and launches either way.
 - On a GPU, the runs share one process (CUDA cannot be used again after a fork): the double call and the
   ``replayed_output`` check still apply, and a cache that serves a later run something wrong is caught by that
   run's own comparison. Timing runs in this same child after the tests; its code is bound before the candidate loads, its
@@ -244,13 +247,17 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool, in_pid_namespace: b
     hooks.install(interpret=interpret)
     if interpret:
         _quiet_autotuner()
+        from . import libdevice
+
+        libdevice.install()  # the GPU's math library, which the interpreter lacks
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.utils.deterministic.fill_uninitialized_memory = True
     trace = hooks.trace_mode()
     denied: list[str] = []  # refused audit events; only this frame and the audit hook hold the list
     audit.install(_candidate_path(job), job.workdir, denied)
     if job.device == "cpu":
-        _each_run_in_a_fresh_process(sock, job, hooks, trace, denied, in_pid_namespace)
+        view = _gpu_view_on_cpu(job)
+        _each_run_in_a_fresh_process(sock, job, hooks, trace, denied, in_pid_namespace, view)
         return
     try:
         module = _import_candidate(job)
@@ -266,6 +273,17 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool, in_pid_namespace: b
         serve_timing(sock, module, hooks, job)
 
 
+def _gpu_view_on_cpu(job: Job):
+    """Make code written for a GPU run under the interpreter (see ``cuda_on_cpu``): the ``torch.cuda`` functions
+    an answer calls, for a device of the compile target's capability, and the context its code runs in."""
+    from . import cuda_on_cpu
+
+    backend, arch = job.target[0], job.target[1]
+    capability = divmod(int(arch), 10) if backend == "cuda" and str(arch).isdigit() else (9, 0)
+    cuda_on_cpu.install_cuda_api(capability)
+    return cuda_on_cpu.gpu_view(_candidate_path(job))
+
+
 def _work(job: Job) -> list[tuple[str, int, Run]]:
     """The runs of a job in the order the grader expects them: the tests, then the no-op ablation."""
     work = [("run", index, run) for index, run in enumerate(job.runs)]
@@ -276,7 +294,7 @@ IMPORT_FAILED = 3  # a per-run process's exit status when the answer could not b
 
 
 def _each_run_in_a_fresh_process(sock, job: Job, hooks: Instrumentation, trace, denied: list[str],
-                                 in_pid_namespace: bool) -> None:
+                                 in_pid_namespace: bool, view) -> None:
     """Run every test and the ablation in a process of its own, forked from this one, which never imports the
     answer: nothing an answer keeps during one run (globals, class attributes, caches, files, processes it left
     behind) reaches the next. Between runs the working directory is emptied and, in the PID namespace, every
@@ -285,7 +303,7 @@ def _each_run_in_a_fresh_process(sock, job: Job, hooks: Instrumentation, trace, 
         _empty_workdir(job.workdir)
         pid = os.fork()
         if pid == 0:
-            _one_run(sock, job, kind, index, run, hooks, trace, denied)
+            _one_run(sock, job, kind, index, run, hooks, trace, denied, view)
         _, status = os.waitpid(pid, 0)
         _kill_leftovers(pid, in_pid_namespace)
         code = os.waitstatus_to_exitcode(status)
@@ -296,19 +314,21 @@ def _each_run_in_a_fresh_process(sock, job: Job, hooks: Instrumentation, trace, 
 
 
 def _one_run(sock, job: Job, kind: str, index: int, run: Run, hooks: Instrumentation, trace,
-             denied: list[str]) -> None:
-    """In a per-run process: import the answer, run once, report; never returns."""
+             denied: list[str], view) -> None:
+    """In a per-run process: import the answer, run once, report (the answer's code in ``view``); never
+    returns."""
     code = 0
     try:
         os.setpgid(0, 0)  # what the answer starts stays in this group, killed after the run
-        try:
-            module = _import_candidate(job)
-        except BaseException as exc:
-            _send_import_error(sock, exc, denied)
-            code = IMPORT_FAILED
-        else:
-            hooks.noop = kind == "ablation"
-            _send_run(sock, kind, index, run, module, hooks, trace, job.device, denied)
+        with view:
+            try:
+                module = _import_candidate(job)
+            except BaseException as exc:
+                module, code = None, IMPORT_FAILED
+                _send_import_error(sock, exc, denied)
+            if module is not None:
+                hooks.noop = kind == "ablation"
+                _send_run(sock, kind, index, run, module, hooks, trace, job.device, denied)
     except BaseException:
         code = 1
     finally:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import sys
 import types
 from dataclasses import dataclass, field
 
@@ -318,6 +319,16 @@ def _fingerprint_function(func, digest, seen: set[int], deps: list | None = None
 _MISSING = object()
 
 
+def _is_library_function(func) -> bool:
+    """A function that is itself the attribute of a torch or Triton module under its name: described by that
+    name, since a process may hold its own implementation of it (the interpreter child's ``libdevice``)."""
+    module_name = getattr(func, "__module__", None) or ""
+    if module_name.split(".")[0] not in ("torch", "triton"):
+        return False
+    module = sys.modules.get(module_name)
+    return module is not None and getattr(module, func.__name__, None) is func
+
+
 def _describe_global(value, digest, seen: set[int], deps: list | None = None) -> str:
     if value is _MISSING:
         return "builtin-or-missing"
@@ -326,6 +337,8 @@ def _describe_global(value, digest, seen: set[int], deps: list | None = None) ->
     if isinstance(value, (int, float, bool, str, bytes, type(None))):
         return f"value:{value!r}"
     if inspect.isfunction(value):
+        if _is_library_function(value):
+            return f"library:{value.__module__}.{value.__qualname__}"
         _fingerprint_function(value, digest, seen, deps)
         return "python-function"
     base = _base_function(value)

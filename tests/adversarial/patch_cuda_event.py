@@ -1,8 +1,9 @@
 """Method: replace torch.cuda.Event with a fake whose elapsed_time() is always 0.001 ms, and torch.cuda.synchronize
 with a no-op; the kernel itself is honest.
 Scenario: GPU timers built on CUDA events in the candidate's process report a 1000x speedup. The static checks
-refuse the patch (torch.cuda.Event and torch.cuda.synchronize are forbidden names); on a GPU the timing code is
-bound before the candidate loads."""
+refuse the patch (torch.cuda.Event is a forbidden name, and replacing a library attribute such as
+torch.cuda.synchronize is refused; calling torch.cuda.synchronize is allowed); on a GPU the timing code is bound
+before the candidate loads."""
 import torch
 import torch.nn as nn
 import triton
