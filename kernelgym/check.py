@@ -140,6 +140,10 @@ def run_check(args) -> int:
     """CLI entry point: check a suite and print a table; exit 1 on any failure."""
     from .cli import grader_config
 
+    if args.root is None:
+        from .registry import default_problems
+
+        args.root = default_problems()
     try:
         paths = discover(args.root)
         overrides = _parse_overrides(args.overrides)

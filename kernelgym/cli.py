@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ck = commands.add_parser("check", help="validate a suite: references pass, cheats are refused, no degenerate "
                                            "problems")
-    ck.add_argument("root", nargs="?", type=Path, default=Path("problems"), help="a folder of problems, or one file")
+    ck.add_argument("root", nargs="?", type=Path, default=None,
+                    help="a folder of problems, or one file (default: ./problems if there is one, else the built-in "
+                         "suite)")
     ck.add_argument("--json", type=Path, help="also write the per-problem report to this JSON file")
     ck.add_argument("--workers", type=int, default=None, help="problems checked in parallel (default: cores)")
     ck.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",

@@ -44,6 +44,13 @@ def builtin_problems() -> Path:
     raise FileNotFoundError("the built-in problems/ folder is missing from this installation")
 
 
+def default_problems() -> Path:
+    """The suite a command uses when none is named: ``./problems`` where there is one (a checkout), else the
+    built-in suite of the installed package."""
+    local = Path("problems")
+    return local if local.is_dir() else builtin_problems()
+
+
 def register(env_id: str, factory: Callable[..., Any], override: bool = False) -> None:
     """Register a factory (a class or function returning an environment) under ``env_id``.
 

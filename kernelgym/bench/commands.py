@@ -25,8 +25,9 @@ def add_commands(commands, grader_options) -> None:
                                               "results.jsonl, metrics.json and a report",
                                 description="Run a policy over a problem suite with K samples per problem.")
     bench.add_argument("--policy", required=True, help=f"where completions come from: {SPEC_HELP}")
-    bench.add_argument("--problems", type=Path, default=Path("problems"),
-                       help="a folder of problem files, searched recursively, or one file (default: problems)")
+    bench.add_argument("--problems", type=Path, default=None,
+                       help="a folder of problem files, searched recursively, or one file (default: ./problems if "
+                            "there is one, else the built-in suite)")
     bench.add_argument("--samples", type=int, default=1, help="samples per problem, K in pass@k (default 1)")
     bench.add_argument("--out", type=Path, required=True, help="the run folder to write (RUN_DIR)")
     bench.add_argument("--resume", action="store_true", help="continue the run in --out without regrading its "
@@ -108,6 +109,10 @@ def _bench(args) -> int:
     model_policy = args.policy.partition(":")[0] in MODEL_KINDS
     selection = Selection(levels=args.level, tags=args.tag, split=args.split, limit=args.limit)
     workers = args.workers or os.cpu_count() or 1
+    if args.problems is None:
+        from ..registry import default_problems
+
+        args.problems = default_problems()
     bench = BenchConfig(problems=args.problems, out=args.out, samples=args.samples, selection=selection,
                         resume=args.resume, batch=max(1, args.batch), workers=workers, executor=args.executor,
                         name=args.name)

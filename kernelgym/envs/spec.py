@@ -685,6 +685,16 @@ class SpecEnv(TextEnv):
                 grader.close()
 
 
+def packaged_path(path: Path) -> Path:
+    """``path`` itself when it exists; otherwise, for a path that starts with ``kernelgym/`` (the README's
+    ``kernelgym/data/examples/...``), the same file inside the installed package, so the examples work from any
+    folder."""
+    if path.exists() or path.is_absolute() or not path.parts or path.parts[0] != "kernelgym":
+        return path
+    inside = Path(__file__).resolve().parents[1].joinpath(*path.parts[1:])
+    return inside if inside.exists() else path
+
+
 def make_from_spec(path: str | Path, max_turns: int = 1, split: str | None = None, sandbox=None) -> SpecEnv:
     """The environment a YAML or JSON spec describes; ``kernelgym.make(path)`` calls this.
 
@@ -700,7 +710,7 @@ def make_from_spec(path: str | Path, max_turns: int = 1, split: str | None = Non
     Raises:
         SpecError: The spec is malformed (the message names the file and the field).
     """
-    path = Path(path).resolve()
+    path = packaged_path(Path(path)).resolve()
     spec = load_spec(path, sandbox)
     env = SpecEnv(spec, max_turns=max_turns, split=split)
     if spec.register_id is not None:
