@@ -23,7 +23,11 @@ def run_eval(args) -> int:
         print(f"error: cannot read {args.candidate}: {exc}", file=sys.stderr)
         return 2
     with Grader(grader_config(args)) as grader:
-        result = grader.grade(problem, completion, allow_plain_source=True)
+        try:
+            result = grader.grade(problem, completion, allow_plain_source=True)
+        except ProblemError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     reward = reward_of(result)
     if args.json:
         print(json.dumps({**result.to_dict(), "reward": reward}))

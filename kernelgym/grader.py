@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .compare import Malformed, compare_outputs, decode_all
 from .parsing import FormatError, parse_answer
-from .problem import Problem, placement
+from .problem import Problem, ProblemError, placement
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .seeds import SeedSource
@@ -195,7 +195,11 @@ class Grader:
             return list(pool.map(lambda item: self.grade(*item, allow_plain_source=allow_plain_source), items))
 
     def grade(self, problem: Problem, completion: str, allow_plain_source: bool = False) -> KernelResult:
-        """Grade one completion (or plain source, if allowed) against a problem. Never raises for model errors."""
+        """Grade one completion (or plain source, if allowed) against a problem. Never raises for model errors.
+
+        Raises:
+            ProblemError: The problem's own code raised while building its inputs or reference outputs.
+        """
         started = time.monotonic()
         result = KernelResult(problem=problem.name)
         try:
@@ -211,7 +215,12 @@ class Grader:
                                 started)
         phase = time.monotonic()
         seeds = self._seeds(problem)
-        expected, ablation = self._references(problem, seeds)
+        try:
+            expected, ablation = self._references(problem, seeds)
+        except Exception as exc:  # the problem's own code (Model, get_inputs, forward): the problem is unusable
+            lines = str(exc).strip().splitlines()
+            raise ProblemError(f"{problem.path}: the reference raised {type(exc).__name__}: "
+                               f"{lines[0] if lines else ''}") from exc
         result.timings["reference_s"] = time.monotonic() - phase
         phase = time.monotonic()
         specs = self._run(problem, answer.source, expected, ablation, result, seeds)

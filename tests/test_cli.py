@@ -75,3 +75,59 @@ def test_eval_json_has_the_cpu_speed_proxy_and_static_gpu_figures():
     assert [s["kernel"].split("[")[0] for s in stats] == ["add_kernel"]
     assert stats[0]["registers"] > 0 and stats[0]["spill_bytes"] == 0 and 0 < stats[0]["occupancy"] <= 1
     assert stats[0]["global_loads_scalar"] + stats[0]["global_loads_vector"] > 0
+
+
+BROKEN_FORWARD = '''import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        return x @ torch.ones(3, 3)
+
+
+def get_inputs():
+    return [torch.randn(2, 4)]
+
+
+def get_init_inputs():
+    return []
+'''
+
+
+def _suite_with_broken_problems(root):
+    suite = root / "level1"
+    suite.mkdir(parents=True)
+    for suffix in ("", "_solution"):
+        (suite / f"02_relu{suffix}.py").write_text((PROBLEMS / "level1" / f"02_relu{suffix}.py").read_text())
+    (suite / "03_broken_forward.py").write_text(BROKEN_FORWARD)
+    (suite / "04_broken_import.py").write_text("raise RuntimeError('module fails')\n")
+    return root
+
+
+def test_check_reports_problems_whose_code_raises_and_checks_the_rest(tmp_path):
+    proc = kernelgym("check", _suite_with_broken_problems(tmp_path / "suite"))
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "03_broken_forward: reference raised: RuntimeError" in proc.stdout
+    assert "04_broken_import" in proc.stdout and "importing the problem failed" in proc.stdout
+    assert "1/3 problems ok" in proc.stdout and "2 problem(s) could not be graded" in proc.stdout
+
+
+def test_eval_on_a_problem_whose_reference_raises_is_a_clear_error(tmp_path):
+    problem = tmp_path / "broken.py"
+    problem.write_text(BROKEN_FORWARD)
+    answer = tmp_path / "a.py"
+    answer.write_text(RELU_ANSWER)
+    proc = kernelgym("eval", problem, answer)
+    assert proc.returncode == 2 and "the reference raised RuntimeError" in proc.stderr and not proc.stdout
+
+
+def test_bench_skips_a_malformed_problem_file_and_runs_the_rest(tmp_path):
+    suite = _suite_with_broken_problems(tmp_path / "suite")
+    (suite / "level1" / "03_broken_forward.py").unlink()
+    proc = kernelgym("bench", "--policy", "reference", "--problems", suite, "--out", tmp_path / "run",
+                     "--no-progress")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "warning: skipped" in proc.stderr and "04_broken_import" in proc.stderr
+    assert [json.loads(line)["problem"] for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()] \
+        == ["02_relu"]

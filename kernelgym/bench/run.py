@@ -45,12 +45,19 @@ def select_problems(root: Path, selection: Selection) -> list[Problem]:
     """Load the problems under ``root`` that pass the filters, sorted by path.
 
     Raises:
-        RunError: ``root`` is missing, a problem file is malformed, or no problem passes the filters.
+        RunError: ``root`` is missing, or no problem passes the filters. A malformed problem file is skipped with
+            a warning on stderr.
     """
     try:
-        problems = [load_problem(path) for path in discover(root)]
+        paths = discover(root)
     except ProblemError as exc:
         raise RunError(str(exc)) from None
+    problems = []
+    for path in paths:
+        try:
+            problems.append(load_problem(path))
+        except ProblemError as exc:  # one bad file never ends a run over many
+            print(f"warning: skipped {exc}", file=sys.stderr)
     kept = [p for p in problems
             if (not selection.levels or p.level in selection.levels)
             and (not selection.tags or set(p.tags) & set(selection.tags))
