@@ -71,7 +71,11 @@ def parse_answer(completion: str, tag: str | None = None, allow_plain_source: bo
     Raises:
         FormatError: Wrong format, a syntax error, no ``class ModelNew`` or no ``@triton.jit`` kernel.
     """
+    if not completion.strip():
+        raise FormatError("the answer is empty: put the whole answer in one ```python code block")
     source = extract_block(completion, tag=tag, allow_plain_source=allow_plain_source)
+    if not source.strip():
+        raise FormatError("the code block is empty")
     try:
         tree = safe_ast.parse(source)
     except SyntaxError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,11 @@ def installed(tmp_path_factory):
     """A virtual environment (seeing this machine's torch and Triton) with KernelGym installed from its wheel, and
     an empty folder to run it from."""
     base = tmp_path_factory.mktemp("install")
+    source = base / "source"  # a copy: building in the checkout would leave build/ there, and reuse a stale one
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "dist", "runs", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache", ".gpu"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(base / "dist"), str(ROOT)], check=True, capture_output=True, timeout=300)
+                    str(base / "dist"), str(source)], check=True, capture_output=True, timeout=300)
     wheel = next((base / "dist").glob("kernelgym-*.whl"))
     env = base / "env"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(env)], check=True, timeout=300)

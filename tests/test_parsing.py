@@ -75,3 +75,12 @@ def test_parsing_and_static_checks_take_the_shared_ast_lock():
     for thread in threads:
         thread.join(timeout=30)
     assert len(done) == 2
+
+
+@pytest.mark.parametrize("completion, allow_plain_source, message", [
+    ("", True, "the answer is empty"), ("  \n", False, "the answer is empty"),
+    ("```python\n\n```", False, "the code block is empty"),
+], ids=["empty_file", "blank_completion", "empty_block"])
+def test_an_empty_answer_is_told_so_not_that_it_lacks_model_new(completion, allow_plain_source, message):
+    with pytest.raises(FormatError, match=message):
+        parse_answer(completion, allow_plain_source=allow_plain_source)

@@ -42,7 +42,7 @@ def add_commands(commands, grader_options) -> None:
     group.add_argument("--executor", default="local", choices=["local", "ray"],
                        help="where gradings run: this machine's sandbox pool, or a Ray cluster (default local)")
     group.add_argument("--workers", type=int, default=None, help="gradings in flight at once (default: cores)")
-    grader_options(bench)
+    grader_options(group)
     group = bench.add_argument_group("sampling (model policies)")
     group.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (default 1.0; 0: "
                                                                       "greedy)")
