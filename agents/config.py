@@ -188,7 +188,7 @@ def add_arguments(parser: argparse.ArgumentParser, cls: type[CommonConfig]) -> N
         kind = hints[f.name]
         if meta.get("repeat"):
             group.add_argument(flag, dest=f.name, action="append", default=None, metavar=meta.get("metavar"),
-                               help=meta["help"] + " (required)")
+                               required=True, help=meta["help"])
         elif bool in (kind, *typing.get_args(kind)):
             group.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None,
                                help=meta["help"] + shown)
