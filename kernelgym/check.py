@@ -172,12 +172,21 @@ def run_check(args) -> int:
         return 2
     workers = args.workers or os.cpu_count() or 1
     started = time.monotonic()
+    reports: list[ProblemCheck] = []
     with Grader(grader_config(args)) as grader, ThreadPoolExecutor(workers) as pool:
-        reports = list(_progress(pool.map(lambda p: check_problem(p, grader, overrides), paths), len(paths)))
+        for report in _progress(pool.map(lambda p: check_problem(p, grader, overrides), paths), len(paths)):
+            reports.append(report)
+            if args.json:
+                _write_json(args.json, reports)  # after every problem: a killed run keeps what it checked
     print_table(reports, time.monotonic() - started)
-    if args.json:
-        args.json.write_text(json.dumps([{**asdict(r), "ok": r.ok} for r in reports], indent=1))
     return 0 if all(r.ok for r in reports) else 1
+
+
+def _write_json(path: Path, reports: list[ProblemCheck]) -> None:
+    """Replace ``path`` with the reports so far, atomically (a reader never sees half a file)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps([{**asdict(r), "ok": r.ok} for r in reports], indent=1))
+    os.replace(partial, path)
 
 
 def _parse_overrides(items: list[str]) -> dict:

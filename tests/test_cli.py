@@ -1,5 +1,7 @@
 """`kernelgym eval`: one JSON object, exit code 0 whatever the verdict, clear errors for bad input."""
 import json
+import os
+import signal
 import subprocess
 import sys
 
@@ -106,8 +108,10 @@ def _suite_with_broken_problems(root):
 
 
 def test_check_reports_problems_whose_code_raises_and_checks_the_rest(tmp_path):
-    proc = kernelgym("check", _suite_with_broken_problems(tmp_path / "suite"))
+    proc = kernelgym("check", _suite_with_broken_problems(tmp_path / "suite"), "--json", tmp_path / "check.json")
     assert proc.returncode == 1, proc.stderr[-2000:]
+    rows = {row["problem"]: row for row in json.loads((tmp_path / "check.json").read_text())}
+    assert rows["02_relu"]["ok"] and not rows["03_broken_forward"]["ok"] and len(rows) == 3
     assert "03_broken_forward: reference raised: RuntimeError" in proc.stdout
     assert "04_broken_import" in proc.stdout and "importing the problem failed" in proc.stdout
     assert "1/3 problems ok" in proc.stdout and "2 problem(s) could not be graded" in proc.stdout
@@ -131,3 +135,26 @@ def test_bench_skips_a_malformed_problem_file_and_runs_the_rest(tmp_path):
     assert "warning: skipped" in proc.stderr and "04_broken_import" in proc.stderr
     assert [json.loads(line)["problem"] for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()] \
         == ["02_relu"]
+
+
+def test_check_json_keeps_the_problems_checked_before_a_kill(tmp_path):
+    """The two broken problems come first and finish at once; the ReLU, last, takes seconds: the run is killed
+    while it grades the ReLU, and the file holds the two rows before it."""
+    import time
+
+    suite = _suite_with_broken_problems(tmp_path / "suite")
+    for suffix in ("", "_solution"):
+        (suite / "level1" / f"02_relu{suffix}.py").rename(suite / "level1" / f"09_relu{suffix}.py")
+    out = tmp_path / "check.json"
+    command = [sys.executable, "-m", "kernelgym.cli", "check", str(suite), "--json", str(out), "--workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and \
+                not (out.exists() and len(json.loads(out.read_text())) == 2):
+            time.sleep(0.05)
+        assert process.poll() is None, "the run ended before it could be killed"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert [row["problem"] for row in json.loads(out.read_text())] == ["03_broken_forward", "04_broken_import"]
