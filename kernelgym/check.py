@@ -54,10 +54,11 @@ def check_problem(path: Path, grader: Grader, overrides: dict | None = None) -> 
         return report
     report.level, report.tags = problem.level, problem.tags
     try:
+        grader.check_size(problem)  # before anything is allocated
         report.degenerate = degeneracy(problem)  # seeding and drawing are locked in Problem; forward passes are not
         answers = cheat_answers(problem)
-    except Exception as exc:  # the problem's own code: its Model, get_inputs or forward
-        report.failures.append(f"reference raised: {_first_line(exc)}")
+    except Exception as exc:  # too large, or the problem's own code raised: its Model, get_inputs or forward
+        report.failures.append(str(exc) if isinstance(exc, ProblemError) else f"reference raised: {_first_line(exc)}")
         report.seconds = time.monotonic() - started
         return report
     report.failures += [f"degenerate: {d}" for d in report.degenerate]

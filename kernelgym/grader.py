@@ -89,6 +89,9 @@ class GraderConfig:
             from it and the problem (:class:`kernelgym.seeds.SeedSource`), so the same answer gets the same record
             on the same machine; for published benchmark numbers, not for training, where a model could learn
             fixed inputs.
+        memory_budget_mb: The most memory one grading's test cases may need in the grader (estimated on meta
+            tensors before anything is allocated); a larger problem is refused with ``ProblemError``. Default: a
+            quarter of the machine's memory.
     """
 
     seeds: int = 2
@@ -103,6 +106,7 @@ class GraderConfig:
     static_checks: bool = True
     workers: int | None = None
     seed: int | None = None
+    memory_budget_mb: int | None = None
 
 
 @dataclass
@@ -215,6 +219,7 @@ class Grader:
                                 started)
         phase = time.monotonic()
         seeds = self._seeds(problem)
+        self.check_size(problem)
         try:
             expected, ablation = self._references(problem, seeds)
         except Exception as exc:  # the problem's own code (Model, get_inputs, forward): the problem is unusable
@@ -366,6 +371,23 @@ class Grader:
         budget = limits.gpu_memory_mb or _gpu_share_mb(self.device, self.config.workers)
         return dataclasses.replace(limits, memory_mb=limits.memory_mb + 4 * self._timing_case_mb(problem),
                                    gpu_memory_mb=budget)
+
+    def check_size(self, problem: Problem) -> None:
+        """Refuse, before allocating anything, a problem whose test cases would not fit the memory budget: the
+        grader holds every run's inputs (twice) and expected outputs at once.
+
+        Raises:
+            ProblemError: The estimate (from meta tensors) exceeds ``GraderConfig.memory_budget_mb``.
+        """
+        key = ("tests", str(problem.path), problem.source, repr(problem.test_cases))
+        if key not in self._case_mb:
+            self._case_mb[key] = sum(_case_mb(problem, case) for case in problem.test_cases)
+        need_mb = 2 * (self.config.seeds + 1) * self._case_mb[key]
+        budget_mb = self.config.memory_budget_mb or _memory_budget_mb()
+        if need_mb > budget_mb:
+            raise ProblemError(f"{problem.path}: too large for this machine: its test cases need about "
+                               f"{need_mb / 1024:.1f} GB, over the budget of {budget_mb / 1024:.1f} GB "
+                               f"(GraderConfig.memory_budget_mb); make TEST_CASES smaller, or use --set")
 
     def _timing_case_mb(self, problem: Problem) -> int:
         """Megabytes of inputs and outputs of the problem's largest timing case, computed once per problem."""
@@ -650,6 +672,13 @@ def _case_mb(problem: Problem, case: dict) -> int:
     except Exception:  # a forward that meta tensors cannot run: assume outputs as large as the inputs
         outputs = size(inputs)
     return -(-(size(inputs) + outputs) // 2**20)
+
+
+def _memory_budget_mb() -> int:
+    """A quarter of the machine's memory: gradings run side by side, and each child needs its own share."""
+    import psutil
+
+    return int(psutil.virtual_memory().total / 4 / 2**20)
 
 
 def _gpu_share_mb(device: str, workers: int | None) -> int:

@@ -158,3 +158,23 @@ def test_check_json_keeps_the_problems_checked_before_a_kill(tmp_path):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert [row["problem"] for row in json.loads(out.read_text())] == ["03_broken_forward", "04_broken_import"]
+
+
+def test_a_problem_too_large_for_the_machine_is_refused_before_anything_is_allocated(tmp_path):
+    """Three float32 tensors of 2**33 elements (96 GB): estimated on meta tensors, refused with exit 2."""
+    problem = tmp_path / "huge.py"
+    problem.write_text((PROBLEMS / "level1" / "01_vector_add.py").read_text().replace(
+        "TEST_CASES = [", "TEST_CASES = [{'N': 2**33}, "))
+    answer = tmp_path / "a.py"
+    answer.write_text((PROBLEMS / "level1" / "01_vector_add_solution.py").read_text())
+    proc = kernelgym("eval", problem, answer, timeout=120)
+    assert proc.returncode == 2 and "too large for this machine" in proc.stderr, proc.stderr[-1000:]
+
+
+def test_check_gives_a_problem_too_large_for_the_machine_its_row(tmp_path):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "huge.py").write_text((PROBLEMS / "level1" / "01_vector_add.py").read_text().replace(
+        "TEST_CASES = [", "TEST_CASES = [{'N': 2**33}, "))
+    proc = kernelgym("check", suite, timeout=120)
+    assert proc.returncode == 1 and "too large for this machine" in proc.stdout, proc.stdout[-1000:]
