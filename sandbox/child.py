@@ -47,9 +47,9 @@ What this sandbox covers (each item is exercised by a fixture in tests/adversari
   device; the hooks below see the same ops and launches either way.
 - On a GPU, the runs share one process (CUDA cannot be used again after a fork): the double call and the
   ``replayed_output`` check still apply, and a cache that serves a later run something wrong is caught by that
-  run's own comparison. Timing runs in this same child after the tests; its code is bound before the candidate loads, its
-  inputs arrive only then (fresh secret seeds), and after timing the inputs are refilled in place with fresh
-  values and the output checked again (pointer- and shape-keyed caches are caught).
+  run's own comparison. Timing runs in this same child after the tests; its code is bound before the candidate
+  loads, its inputs arrive only then (fresh secret seeds), and after timing the inputs are refilled in place
+  with fresh values and the output checked again (pointer- and shape-keyed caches are caught).
 
 What it does not cover:
 - The launch counter, the op trace, the ablation switch and the reporting code live in the candidate's process.
@@ -456,8 +456,12 @@ def encode_outputs(output, inputs) -> tuple[dict, list[bytes]]:
         if type(out) is not torch.Tensor:
             header["not_plain"].append(f"output {i} is {type(out).__name__}, not a plain torch.Tensor")
             continue
+        if vars(out):  # methods replaced on the instance would run here, after forward, outside the op trace
+            header["not_plain"].append(f"output {i} carries instance attributes ({', '.join(sorted(vars(out))[:3])})"
+                                       f", not a plain torch.Tensor")
+            continue
         lo, hi = _storage_range(out)
-        if out.numel() and any(lo < in_hi and in_lo < hi for in_lo, in_hi in input_ranges):
+        if torch.Tensor.numel(out) and any(lo < in_hi and in_lo < hi for in_lo, in_hi in input_ranges):
             header["aliases_input"] = True
         meta, raw = protocol.tensor_bytes(out)
         header["outputs"].append(meta)
@@ -471,7 +475,9 @@ def encode_outputs(output, inputs) -> tuple[dict, list[bytes]]:
 
 
 def _storage_range(t) -> tuple[int, int]:
-    storage = t.untyped_storage()
+    import torch
+
+    storage = torch.Tensor.untyped_storage(t)  # the class's method: an instance attribute cannot stand in
     return storage.data_ptr(), storage.data_ptr() + storage.nbytes()
 
 

@@ -76,7 +76,7 @@ def tensor_bytes(t) -> tuple[dict, bytes]:
     """A tensor as ``({"dtype", "shape"}, raw bytes)``: what crosses the channel in place of the object."""
     import torch
 
-    flat = t.detach().to("cpu").contiguous().reshape(-1)
+    flat = torch.Tensor.detach(t).to("cpu").contiguous().reshape(-1)  # the class's method, not the instance's
     raw = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
     return {"dtype": str(t.dtype).removeprefix("torch."), "shape": list(t.shape)}, raw
 

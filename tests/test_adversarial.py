@@ -183,6 +183,20 @@ EXPECTED: dict[str, Expected] = {
     "proc_parent_mem": static("forbidden_import:os", "forbidden_call:open"),
     "triton_env_edit": static("forbidden_import:os"),
     "out_of_bounds": runs("out_of_bounds", error="out-of-bounds load"),
+    # added from ATTACKS.md, round 2
+    "unix_socket_host_daemons": static("forbidden_import:socket", "try_except"),
+    "patch_numpy_compare": static("forbidden_module_access:torch.storage.np"),
+    "file_cache_between_runs": static("forbidden_torch_api:torch.load", "forbidden_torch_api:torch.save",
+                                      "try_except"),
+    "patch_timing_stats": static("forbidden_module_access:triton.testing.statistics", "monkeypatch:torch.median",
+                                 "monkeypatch:torch.quantile", "monkeypatch:triton.testing.do_bench",
+                                 "triton_internal:triton.testing", "triton_internal:triton.testing.do_bench"),
+    "self_kill_signal": static("forbidden_import:signal"),
+    "triton_knobs_edit": static("monkeypatch:triton.knobs.runtime.interpret", "triton_internal:triton.knobs",
+                                "triton_internal:triton.knobs.runtime",
+                                "triton_internal:triton.knobs.runtime.interpret"),
+    "class_state_cache": runs("incorrect", "replayed_output", passed=5),
+    "lazy_instance_method": runs("incorrect", "output_not_plain_tensor", passed=0),
 }
 
 EPERM = "Operation not permitted"
@@ -248,6 +262,13 @@ RUNTIME: dict[str, Expected] = {
     "process_vm_readv": runs("runtime", "sandbox_denied:ctypes.dlopen"),
     "proc_parent_mem": runs("runtime", "sandbox_denied:open"),
     "triton_env_edit": runs("runtime", "sandbox_denied:os.putenv", error="importing the answer failed"),
+    "unix_socket_host_daemons": runs("runtime", "sandbox_denied:socket.__new__"),
+    "patch_numpy_compare": runs("incorrect"),
+    # the cache files land in the private tmpfs, emptied between runs: the cache never hits
+    "file_cache_between_runs": runs("", passed=6, correct=True),
+    "patch_timing_stats": runs("", passed=6, correct=True),  # timing is a GPU matter; the kernel is honest
+    "self_kill_signal": runs("crash", error="exited before grading finished"),
+    "triton_knobs_edit": runs("runtime", error="the answer raised"),
 }
 
 # Statically refused fixtures that the runtime layers do not refuse on their own (see the sandbox docstring).
