@@ -37,6 +37,8 @@ class ProblemCheck:
     degenerate: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    test_cases: list[dict] = field(default_factory=list)  # the cases graded (derived ones for a file without any)
+    cases_from: str = ""  # "TEST_CASES", "derived for CPU" or "the file's own sizes"
 
     @property
     def ok(self) -> bool:
@@ -53,6 +55,9 @@ def check_problem(path: Path, grader: Grader, overrides: dict | None = None) -> 
         report.failures.append(str(exc))
         return report
     report.level, report.tags = problem.level, problem.tags
+    report.test_cases = [{k: list(v) if isinstance(v, tuple) else v for k, v in case.items()}
+                         for case in problem.test_cases]
+    report.cases_from = problem.cases_origin
     try:
         grader.check_size(problem)  # before anything is allocated
         report.degenerate = degeneracy(problem)  # seeding and drawing are locked in Problem; forward passes are not

@@ -60,6 +60,8 @@ class Problem:
         rtol: Relative tolerance.
         timing_atol: Absolute tolerance at the timing shapes.
         timing_rtol: Relative tolerance at the timing shapes.
+        cases_origin: Where ``test_cases`` come from: the file's ``TEST_CASES``, derived for CPU from a file
+            without them (:mod:`kernelgym.cpu_shapes`), ``--set`` overrides, or the file's own sizes.
         test_cases: Constant overrides for correctness runs.
         timing_cases: Constant overrides for GPU timing runs.
         tags: Free-form tags such as ``matmul``.
@@ -78,6 +80,7 @@ class Problem:
     module: ModuleType = field(repr=False)
     timing_atol: float | None = None  # None: atol
     timing_rtol: float | None = None  # None: rtol
+    cases_origin: str = "TEST_CASES"  # or "derived for CPU", "--set", "the file's own sizes"
 
     @property
     def timing_tolerances(self) -> tuple[float, float]:
@@ -196,6 +199,13 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
     constants = _constants_of(module)
     applicable = {k: v for k, v in (overrides or {}).items() if k in constants}
     test_cases = _cases(path, module, "TEST_CASES", constants, applicable)
+    origin = "TEST_CASES" if hasattr(module, "TEST_CASES") else "--set" if applicable else "the file's own sizes"
+    if origin == "the file's own sizes":
+        from .cpu_shapes import derive_cases
+
+        derived = derive_cases(module, constants, lambda case: _Overrides(module, case))
+        if derived:
+            test_cases, origin = derived, "derived for CPU"
     timing_cases = _cases(path, module, "TIMING_CASES", constants, {})
     level = level_of(path)
     return Problem(
@@ -212,6 +222,7 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
         module=module,
         timing_atol=_optional_float(module, "TIMING_ATOL"),
         timing_rtol=_optional_float(module, "TIMING_RTOL"),
+        cases_origin=origin,
     )
 
 
