@@ -82,6 +82,9 @@ def _check_cheats(problem: Problem, grader: Grader, answers: dict[str, str], rep
         if result.correct:
             report.cheats[name] = "ACCEPTED"
             report.failures.append(f"the {name} cheat was judged correct")
+            if name in ("zeros", "identity"):  # the problem's fault, not the grader's: its inputs allow it
+                returned = "zeros" if name == "zeros" else "its input"
+                report.degenerate.append(f"an answer returning {returned} passes its test cases")
         else:
             report.cheats[name] = ", ".join(result.hacks) or result.failure or "refused"
 

@@ -137,3 +137,30 @@ def test_check_json_shows_the_derived_cases(tmp_path):
     row = json.loads(out.read_text())[0]
     assert row["cases_from"] == "derived for CPU" and len(row["test_cases"]) >= 2
     assert all(case["height"] < 2048 for case in row["test_cases"])
+
+
+def test_check_names_a_problem_the_identity_passes_as_degenerate(tmp_path):
+    """KernelBench's ReLU draws inputs in [0, 1): the identity is right on all of them."""
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "relu.py").write_text('''import torch
+import torch.nn as nn
+
+class Model(nn.Module):
+    def forward(self, x):
+        return torch.relu(x)
+
+batch_size = 16
+dim = 16384
+
+def get_inputs():
+    return [torch.rand(batch_size, dim)]
+
+def get_init_inputs():
+    return []
+''')
+    out = tmp_path / "check.json"
+    subprocess.run([sys.executable, "-m", "kernelgym.cli", "check", str(suite), "--json", str(out)],
+                   capture_output=True, timeout=600)
+    row = json.loads(out.read_text())[0]
+    assert "an answer returning its input passes its test cases" in row["degenerate"] and row["cheats"]["identity"] == "ACCEPTED"

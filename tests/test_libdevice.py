@@ -37,7 +37,8 @@ UNARY = {
     "erfcx": ("torch.special.erfcx(x)", (-2, 5)),
 }
 BINARY = {
-    "pow": ("torch.pow(x, y)", (0.1, 4)), "atan2": ("torch.atan2(x, y)", (-4, 4)), "fmod": ("torch.fmod(x, y)", (-9, 9)),
+    "pow": ("torch.pow(x, y)", (0.1, 4)), "atan2": ("torch.atan2(x, y)", (-4, 4)),
+    "fmod": ("torch.fmod(x, y)", (-9, 9)),
     "remainder": ("x - torch.round(x / y) * y", (-9, 9)), "copysign": ("torch.copysign(x, y)", (-9, 9)),
     "hypot": ("torch.hypot(x, y)", (-9, 9)), "fdim": ("(x - y).clamp(min=0)", (-9, 9)),
     "div_rn": ("x / y", (0.5, 9)), "fast_dividef": ("x / y", (0.5, 9)), "fast_powf": ("torch.pow(x, y)", (0.1, 4)),
