@@ -178,3 +178,16 @@ def test_check_gives_a_problem_too_large_for_the_machine_its_row(tmp_path):
         "TEST_CASES = [", "TEST_CASES = [{'N': 2**33}, "))
     proc = kernelgym("check", suite, timeout=120)
     assert proc.returncode == 1 and "too large for this machine" in proc.stdout, proc.stdout[-1000:]
+
+
+def test_bench_goes_on_past_a_problem_whose_reference_raises(tmp_path):
+    suite = _suite_with_broken_problems(tmp_path / "suite")
+    (suite / "level1" / "04_broken_import.py").unlink()
+    (suite / "level1" / "03_broken_forward_solution.py").write_text(
+        (PROBLEMS / "level1" / "02_relu_solution.py").read_text())  # any answer: the reference fails first
+    proc = kernelgym("bench", "--policy", "reference", "--problems", suite, "--out", tmp_path / "run",
+                     "--no-progress")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "warning: 03_broken_forward not graded" in proc.stderr and "the reference raised" in proc.stderr
+    assert [json.loads(line)["problem"] for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()] \
+        == ["02_relu"]

@@ -237,9 +237,20 @@ def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, 
     pending = threading.Condition()
     queued = [0]
 
+    unusable: set[str] = set()
+
     def grade(problem: Problem, sample: int, completion: str, generate_s: float) -> None:
         started = time.monotonic()
-        result = executor.grade_many([(problem, completion)])[0]
+        try:
+            result = executor.grade_many([(problem, completion)])[0]
+        except ProblemError as exc:  # the problem's own reference raised: no row, and the run goes on
+            with pending:
+                first = problem.name not in unusable
+                unusable.add(problem.name)
+            if first:
+                print(f"warning: {problem.name} not graded: {exc}", file=sys.stderr)
+            bar.advance(False)
+            return
         row = SampleRow(problem=problem.name, key=problem.key, level=problem.level, sample=sample,
                         completion=completion, record=result.to_dict(), reward=reward_of(result),
                         timings={"generate_s": round(generate_s, 4), "grade_s": round(time.monotonic() - started, 4)})
