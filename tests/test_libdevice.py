@@ -1,4 +1,4 @@
-"""Every libdevice math function a float32 kernel calls gives, under the interpreter, what torch computes.
+"""Every libdevice and tl.math function a float32 kernel calls gives, under the interpreter, what torch computes.
 
 Each function runs in a real interpreted kernel (``libdevice.NAME(x)`` in ``@triton.jit`` code) in a fresh
 interpreter process with KernelGym's libdevice installed, and is compared with torch in float64 on the same
@@ -44,6 +44,16 @@ BINARY = {
     "div_rn": ("x / y", (0.5, 9)), "fast_dividef": ("x / y", (0.5, 9)), "fast_powf": ("torch.pow(x, y)", (0.1, 4)),
 }
 
+# tl.math, which the interpreter runs itself: checked the same way, since answers call both
+TL_MATH = {
+    "exp": ("torch.exp(x)", (-4, 4)), "exp2": ("torch.exp2(x)", (-4, 4)), "log": ("torch.log(x)", (0.1, 9)),
+    "log2": ("torch.log2(x)", (0.1, 9)), "cos": ("torch.cos(x)", (-4, 4)), "sin": ("torch.sin(x)", (-4, 4)),
+    "sqrt": ("torch.sqrt(x)", (0, 9)), "sqrt_rn": ("torch.sqrt(x)", (0, 9)), "rsqrt": ("torch.rsqrt(x)", (0.1, 9)),
+    "abs": ("x.abs()", (-9, 9)), "erf": ("torch.erf(x)", (-3, 3)), "floor": ("torch.floor(x)", (-9, 9)),
+    "ceil": ("torch.ceil(x)", (-9, 9)),
+}
+TL_MATH_BINARY = {"fdiv": ("x / y", (0.5, 9)), "div_rn": ("x / y", (0.5, 9))}
+
 PROBE = textwrap.dedent('''
     import importlib.util, json, os, sys, tempfile
     os.environ["TRITON_INTERPRET"] = "1"
@@ -54,8 +64,8 @@ PROBE = textwrap.dedent('''
     cases = json.loads(sys.argv[1])
     lines = ["import triton", "import triton.language as tl", "from triton.language.extra import libdevice",
              "from triton.language.extra.cuda import libdevice as cuda_libdevice"]
-    for name, (expression, low, high, arity) in cases.items():
-        module = "libdevice" if hasattr(generic, name) else "cuda_libdevice"  # the backend has a few more
+    for name, (expression, low, high, arity, where) in cases.items():
+        module = where or ("libdevice" if hasattr(generic, name) else "cuda_libdevice")  # the backend has more
         call = f"{module}.{name}(x, y)" if arity == 2 else f"{module}.{name}(x)"
         lines += ["@triton.jit", f"def k_{name}(x_ptr, y_ptr, o_ptr, n, B: tl.constexpr):",
                   "    o = tl.arange(0, B)", "    x = tl.load(x_ptr + o, mask=o < n)",
@@ -66,7 +76,7 @@ PROBE = textwrap.dedent('''
     kernels = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(kernels)
     report = {}
-    for name, (expression, low, high, arity) in cases.items():
+    for name, (expression, low, high, arity, where) in cases.items():
         torch.manual_seed(0)
         x = torch.rand(64) * (high - low) + low
         y = torch.rand(64) * (high - low) + low
@@ -86,10 +96,11 @@ PROBE = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.parametrize("table", [UNARY, BINARY], ids=["unary", "binary"])
-def test_each_function_matches_torch_under_the_interpreter(table):
-    arity = 2 if table is BINARY else 1
-    cases = {name: (expression, low, high, arity) for name, (expression, (low, high)) in table.items()}
+@pytest.mark.parametrize("table, arity, where", [(UNARY, 1, ""), (BINARY, 2, ""), (TL_MATH, 1, "tl.math"),
+                                                 (TL_MATH_BINARY, 2, "tl.math")],
+                         ids=["unary", "binary", "tl_math", "tl_math_binary"])
+def test_each_function_matches_torch_under_the_interpreter(table, arity, where):
+    cases = {name: (expression, low, high, arity, where) for name, (expression, (low, high)) in table.items()}
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(cases)], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
