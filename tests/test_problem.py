@@ -35,8 +35,9 @@ def test_kernelbench_file_outside_problems_loads_with_defaults(tmp_path):
     path.write_text(KERNELBENCH_RELU)
     problem = load_problem(path)
     assert problem.name == "19_ReLU" and problem.level is None
-    assert problem.test_cases == [{}] and problem.atol == problem.rtol == 1e-3
-    init_inputs, inputs = problem.instantiate({}, seed=1)
+    assert problem.atol == problem.rtol == 1e-3
+    assert problem.cases_origin == "derived for CPU" and all(case["dim"] < 16384 for case in problem.test_cases)
+    init_inputs, inputs = problem.instantiate({}, seed=1)  # the file's own sizes are still there
     assert init_inputs == [] and inputs[0].shape == (16, 16384)
 
 
