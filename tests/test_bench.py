@@ -95,7 +95,18 @@ def test_replay_with_too_few_samples_says_so(tmp_path, capsys):
     code = main(["bench", "--policy", f"replay:{replay}", "--problems", str(copy_problems(tmp_path / "s", SMALL[:1])),
                  "--samples", "2", "--out", str(tmp_path / "run"), "--no-progress"])
     assert code == 2
-    assert "has 1 completion(s) for 01_vector_add, but sample 1 was asked for" in capsys.readouterr().err
+    assert "fewer than --samples 2 completions (first: 01_vector_add, 1)" in capsys.readouterr().err
+    assert not (tmp_path / "run" / "run.json").exists()  # refused before the run folder was written
+
+
+def test_replay_grades_only_the_problems_its_file_has(tmp_path, capsys):
+    replay = tmp_path / "one.jsonl"
+    replay.write_text(json.dumps({"problem": "02_relu", "completion": "no code"}) + "\n")
+    code = main(["bench", "--policy", f"replay:{replay}", "--problems", str(copy_problems(tmp_path / "s", SMALL[:2])),
+                 "--out", str(tmp_path / "run"), "--no-progress"])
+    assert code == 0
+    assert [row["problem"] for row in read_rows(tmp_path / "run")] == ["02_relu"]
+    assert "grading the 1 problem(s) the file has completions for" in capsys.readouterr().err
 
 
 def test_a_run_folder_with_results_is_not_overwritten(tmp_path, capsys):
@@ -213,21 +224,29 @@ def test_a_killed_run_resumes_without_regrading_finished_samples(tmp_path):
     assert metrics["per_problem"]["01_vector_add"]["correct"] == 0
 
 
-def test_a_policy_failure_mid_run_keeps_the_graded_samples_for_a_resume(tmp_path, capsys):
+def test_a_policy_failure_mid_run_keeps_the_graded_samples_for_a_resume(tmp_path, capsys, monkeypatch):
+    from kernelgym.agents.policies import PolicyError, ReplayPolicy
+
     suite = copy_problems(tmp_path / "s", SMALL[:2])
     replay = tmp_path / "r.jsonl"
-    replay.write_text("".join(json.dumps({"problem": "01_vector_add", "completion": f"no code {i}"}) + "\n"
-                              for i in range(2)))
+    replay.write_text("".join(json.dumps({"problem": problem, "completion": f"no code {i}"}) + "\n"
+                              for problem in SMALL[:2] for i in range(2)))
+    generate = ReplayPolicy.generate
+
+    def fails_on_relu(self, prompts, samples):  # the policy breaks on the second batch (a server gone away)
+        if any(prompt.problem == "02_relu" for prompt in prompts):
+            raise PolicyError("the server went away")
+        return generate(self, prompts, samples)
+
+    monkeypatch.setattr(ReplayPolicy, "generate", fails_on_relu)
     args = ["bench", "--policy", f"replay:{replay}", "--problems", str(suite), "--samples", "2", "--batch", "1",
             "--out", str(tmp_path / "run"), "--no-progress"]
-    assert main(args) == 1  # the first batch (vector_add) was graded; relu has no completion in the file
+    assert main(args) == 1  # the first batch (vector_add) was graded
     err = capsys.readouterr().err
-    assert "0 completion(s) for 02_relu" in err and "--resume" in err
+    assert "the server went away" in err and "--resume" in err
     assert sorted((r["problem"], r["sample"]) for r in read_rows(tmp_path / "run")) == [("01_vector_add", 0),
                                                                                         ("01_vector_add", 1)]
-    with replay.open("a") as f:
-        f.write("".join(json.dumps({"problem": "02_relu", "completion": f"still no code {i}"}) + "\n"
-                        for i in range(2)))
+    monkeypatch.setattr(ReplayPolicy, "generate", generate)
     assert main(args + ["--resume"]) == 0
     rows = read_rows(tmp_path / "run")
     assert sorted((r["problem"], r["sample"]) for r in rows) == [(p, i) for p in SMALL[:2] for i in range(2)]

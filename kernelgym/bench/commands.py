@@ -107,7 +107,8 @@ def _bench(args) -> int:
     policy = parse_policy(args.policy, sampling, base_url=args.base_url, api_key=args.api_key,
                           concurrency=args.concurrency, retries=args.retries, timeout_s=args.request_timeout)
     model_policy = args.policy.partition(":")[0] in MODEL_KINDS
-    selection = Selection(levels=args.level, tags=args.tag, split=args.split, limit=args.limit)
+    selection = Selection(levels=args.level, tags=args.tag, split=args.split, limit=args.limit,
+                          names=_replayed_problems(policy, args.samples))
     workers = args.workers or os.cpu_count() or 1
     if args.problems is None:
         from ..registry import default_problems
@@ -126,6 +127,22 @@ def _bench(args) -> int:
                         progress=not args.no_progress)
     print_summary(metrics, args.out)
     return 0
+
+
+def _replayed_problems(policy, samples: int) -> frozenset[str] | None:
+    """For a replay policy, the problems its file has completions for (a run grades those, and says so), after
+    checking that each has ``samples`` of them; None for any other policy."""
+    from .results import RunError
+
+    recorded = getattr(policy, "completions", None)
+    if not isinstance(recorded, dict):
+        return None
+    short = sorted(name for name, completions in recorded.items() if len(completions) < samples)
+    if short:
+        raise RunError(f"{policy.spec}: {len(short)} problem(s) have fewer than --samples {samples} completions "
+                       f"(first: {short[0]}, {len(recorded[short[0]])}); lower --samples or add lines")
+    print(f"replay: grading the {len(recorded)} problem(s) the file has completions for", file=sys.stderr)
+    return frozenset(recorded)
 
 
 def _grader_dict(config, target: str) -> dict:

@@ -33,12 +33,14 @@ class Selection:
         tags: Keep problems with at least one of these tags (empty: all).
         split: Keep problems of this split (``train``, ``validation``, ``test``; None: all).
         limit: Keep at most this many problems, after the other filters (None: all).
+        names: Keep only problems of these names (None: all), e.g. the ones a replay file has completions for.
     """
 
     levels: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     split: str | None = None
     limit: int | None = None
+    names: frozenset[str] | None = None
 
 
 def select_problems(root: Path, selection: Selection) -> list[Problem]:
@@ -61,7 +63,8 @@ def select_problems(root: Path, selection: Selection) -> list[Problem]:
     kept = [p for p in problems
             if (not selection.levels or p.level in selection.levels)
             and (not selection.tags or set(p.tags) & set(selection.tags))
-            and (selection.split is None or p.split == selection.split)]
+            and (selection.split is None or p.split == selection.split)
+            and (selection.names is None or p.name in selection.names)]
     kept = kept[:selection.limit] if selection.limit is not None else kept
     if not kept:
         raise RunError(f"no problems under {root} pass the filters (levels={selection.levels or 'any'}, "
