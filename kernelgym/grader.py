@@ -166,12 +166,13 @@ class Grader:
 
     def warm(self) -> list[str]:
         """Start every zygote of every mode this grader uses (``config.workers`` per mode) now, in parallel,
-        rather than on the first gradings, and import what the static checks resolve names against; return the
-        modes."""
+        rather than on the first gradings, and import what the static checks resolve names against and what
+        :meth:`check_size` draws meta tensors with; return the modes."""
         from concurrent.futures import ThreadPoolExecutor
 
         if self.config.static_checks:
             warm_static_checks()
+        _warm_meta_tensors()
         modes = self.modes
         with ThreadPoolExecutor(len(modes)) as threads:
             list(threads.map(lambda mode: self.pool(mode).warm(), modes))
@@ -380,8 +381,8 @@ class Grader:
             ProblemError: The estimate (from meta tensors) exceeds ``GraderConfig.memory_budget_mb``.
         """
         key = ("tests", str(problem.path), problem.source, repr(problem.test_cases))
-        if key not in self._case_mb:
-            self._case_mb[key] = sum(_case_mb(problem, case) for case in problem.test_cases)
+        if key not in self._case_mb:  # the inputs alone (no model, no forward), with outputs as large again
+            self._case_mb[key] = 2 * sum(_inputs_mb(problem, case) for case in problem.test_cases)
         need_mb = 2 * (self.config.seeds + 1) * self._case_mb[key]
         budget_mb = self.config.memory_budget_mb or _memory_budget_mb()
         if need_mb > budget_mb:
@@ -651,6 +652,26 @@ def _answer(step, outbox: Outbox, result: KernelResult, *args) -> bool:
     except (BrokenPipeError, ConnectionResetError):
         result.fail("crash", CHILD_GONE)
         return False
+
+
+def _warm_meta_tensors() -> None:
+    """Arithmetic on the meta device imports torch's decompositions (about 1.5 s, once per process)."""
+    import torch
+
+    with torch.device("meta"):
+        torch.ones(1) * 2.0
+
+
+def _inputs_mb(problem: Problem, case: dict) -> int:
+    """The inputs of one case, drawn on the meta device (no memory); 0 where they cannot be."""
+    import torch
+
+    try:
+        with torch.device("meta"):
+            _, inputs = problem.instantiate(case, 0)
+    except Exception:
+        return 0
+    return -(-sum(t.numel() * t.element_size() for t in inputs if isinstance(t, torch.Tensor)) // 2**20)
 
 
 def _case_mb(problem: Problem, case: dict) -> int:

@@ -249,7 +249,7 @@ def _run_job(sock: socket.socket, job: Job, interpret: bool, in_pid_namespace: b
         _quiet_autotuner()
         from . import libdevice
 
-        libdevice.install()  # the GPU's math library, which the interpreter lacks
+        libdevice.install()  # the GPU's math library, which the interpreter lacks (the zygote did it already)
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.utils.deterministic.fill_uninitialized_memory = True
     trace = hooks.trace_mode()

@@ -192,8 +192,16 @@ def _missing(name: str):
     return call
 
 
+_installed = False
+
+
 def install() -> None:
-    """Replace the libdevice functions with their NumPy implementations; the interpreter child only."""
+    """Replace the libdevice functions with their NumPy implementations; the interpreter child only (its zygote
+    does it once, before forking)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
     import importlib
     import inspect
 

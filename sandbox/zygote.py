@@ -53,6 +53,11 @@ def _warm_imports(mode: str) -> None:
     import triton.language.extra.libdevice  # noqa: F401
     if mode == "interpret":
         _launch_once()
+        from . import libdevice
+
+        libdevice.install()  # every interpreter child needs it: once here, not once per child
+    if mode == "compile":
+        _compile_once()
     if mode == "cuda":
         _find_libcuda()
     from . import child, hooks, timing  # noqa: F401
@@ -73,6 +78,41 @@ def _launch_once() -> None:
         tl.store(ptr + offsets, tl.load(ptr + offsets, mask=mask) + 1, mask=mask)
 
     _add_one[(1,)](torch.zeros(4), 4, BLOCK=8)
+
+
+def _compile_once() -> None:
+    """Compile a tiny kernel for the default GPU target, in a cache folder removed afterwards: the first compile in
+    a process hashes Triton's own files and library for its cache key, loads the backend and asks ptxas its version
+    (about 0.4 s on 2 cores), all kept for the process and inherited by every child it forks."""
+    import shutil
+    import tempfile
+
+    import triton
+    import triton.language as tl
+    from triton.backends.compiler import GPUTarget
+    from triton.compiler import ASTSource
+
+    @triton.jit
+    def _add_one(ptr, n, BLOCK: tl.constexpr):
+        offsets = tl.arange(0, BLOCK)
+        mask = offsets < n
+        tl.store(ptr + offsets, tl.load(ptr + offsets, mask=mask) + 1, mask=mask)
+
+    cache = tempfile.mkdtemp(prefix="kernelgym-warm-")
+    previous = os.environ.get("TRITON_CACHE_DIR")
+    os.environ["TRITON_CACHE_DIR"] = cache
+    try:
+        source = ASTSource(fn=_add_one, signature={"ptr": "*fp32", "n": "i32", "BLOCK": "constexpr"},
+                           constexprs={"BLOCK": 8})
+        triton.compile(source, target=GPUTarget("cuda", 90, 32))
+    except Exception:  # no ptxas or an unknown target here: each compile child pays the first compile itself
+        pass
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+        if previous is None:
+            os.environ.pop("TRITON_CACHE_DIR", None)
+        else:
+            os.environ["TRITON_CACHE_DIR"] = previous
 
 
 def _find_libcuda() -> None:
