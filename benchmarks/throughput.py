@@ -16,6 +16,12 @@ the batch once more with it, which is the default grading on a CPU machine (``Gr
 The last line is `pool_vs_cold=X.XX pool_vs_bare=Y.YY default_gradings_per_s=Z.ZZ default_vs_bare=W.WW` (cold time /
 pool time, pool time / bare time, the default grading's rate, default time / bare time).
 
+With ``--answers M``, the benchmark instead grades M level-1 answers (the references, cycled) with 1, 2, ...
+``--workers`` gradings in flight, by the default grading and by the pool without the compile check, one line per
+worker count; its last line is `scale default=1:X,2:Y,... pool=1:X,2:Y,...` (gradings/s):
+
+    python benchmarks/throughput.py --answers 24 --workers 4
+
 On a machine with an NVIDIA GPU, ``--gpu`` instead grades every level-1 reference on the GPU with timing on
 (``--workers`` in flight, one timed section on the GPU at a time), then grades one answer five times in a row
 for the spread of its speedup. Its last line is `gpu_gradings_per_s=X speedup_cv=Y`.
@@ -107,6 +113,22 @@ def run_pool(paths: list[Path], workers: int, seeds: int, check_compile: bool) -
     return time.perf_counter() - started, sum(r.tests_passed == r.tests_total for r in results)
 
 
+def run_scale(paths: list[Path], answers: int, max_workers: int, seeds: int) -> None:
+    """Gradings per second of the default grading and of the pool, for 1 to ``max_workers`` gradings in flight."""
+    paths = [paths[i % len(paths)] for i in range(answers)]
+    print(f"{answers} level-1 answers, 1 to {max_workers} at a time, {seeds} seeds; {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    rates: dict[str, list[str]] = {"default": [], "pool": []}
+    for workers in range(1, max_workers + 1):
+        default_s, _ = run_pool(paths, workers, seeds, check_compile=True)
+        pool_s, _ = run_pool(paths, workers, seeds, check_compile=False)
+        print(f"workers={workers}: default {answers / default_s:6.2f} gradings/s, pool (no compile check) "
+              f"{answers / pool_s:6.2f} gradings/s")
+        rates["default"].append(f"{workers}:{answers / default_s:.2f}")
+        rates["pool"].append(f"{workers}:{answers / pool_s:.2f}")
+    print(f"scale default={','.join(rates['default'])} pool={','.join(rates['pool'])}")
+
+
 def run_gpu(paths: list[Path], workers: int, seeds: int) -> None:
     """Every reference graded on the GPU with timing; then one answer five times for the spread."""
     import statistics
@@ -145,6 +167,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="12 problems instead of all of level 1")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--answers", type=int, help="scale check: grade this many answers with 1..--workers in flight")
     parser.add_argument("--gpu", action="store_true", help="grade the level-1 references on the GPU, timed")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -160,6 +183,9 @@ def main() -> None:
     paths = paths[:12] if args.quick else paths
     if args.gpu:
         run_gpu(paths, args.workers, args.seeds)
+        return
+    if args.answers:
+        run_scale(paths, args.answers, args.workers, args.seeds)
         return
     n = len(paths)
     print(f"{n} level-1 answers, {args.workers} at a time, {args.seeds} seeds; {platform.machine()}, "

@@ -19,6 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 
 from .compare import Malformed, compare_outputs, decode_all
+from .compile_cache import CompileCache
 from .parsing import FormatError, parse_answer
 from .problem import Problem, ProblemError, placement
 from .result import KernelResult, KernelStats
@@ -511,7 +512,8 @@ class Grader:
     def _compile(self, source: str, specs: list[dict], result: KernelResult, hidden: list[str]) -> None:
         specs = _clean_specs(specs)
         target = tuple(self.config.target)
-        known = {i: self._compiled.get(source, spec, target) for i, spec in enumerate(specs)}
+        keys = [CompileCache.key(source, spec, target) for spec in specs]
+        known = {i: self._compiled.get(key) for i, key in enumerate(keys)}
         missing = [spec for i, spec in enumerate(specs) if known[i] is None]
         fresh = []
         if missing:
@@ -527,8 +529,8 @@ class Grader:
             else:
                 fresh = [r for r in replies[0].get("results", []) if isinstance(r, dict)]
             if len(fresh) == len(missing):
-                for spec, outcome in zip(missing, fresh):
-                    self._compiled.put(source, spec, target, outcome)
+                for key, outcome in zip([k for i, k in enumerate(keys) if known[i] is None], fresh):
+                    self._compiled.put(key, outcome)
         fresh_iter = iter(fresh)
         outcome = [known[i] if known[i] is not None else next(fresh_iter, None) for i in range(len(specs))]
         outcome = [r for r in outcome if r is not None]
@@ -711,45 +713,6 @@ def _gpu_share_mb(device: str, workers: int | None) -> int:
 
     total = torch.cuda.get_device_properties(torch.device(device).index or 0).total_memory
     return max(2048, int(0.5 * total / 2**20 / (workers or os.cpu_count() or 1)))
-
-
-class CompileCache:
-    """Compile-check outcomes kept by the grader, keyed by the answer's full source, the specialization and the
-    target, so that the same kernel is not compiled twice (repeated samples in a GRPO group, suite checks).
-
-    The cache lives in the grader's process, not in a directory the sandboxed children could write: a shared
-    on-disk Triton cache would let one answer plant a fake "compiled" artifact for another.
-    """
-
-    def __init__(self, capacity: int = 4096):
-        import collections
-        import threading
-
-        self._items: collections.OrderedDict = collections.OrderedDict()
-        self._capacity = capacity
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(source: str, spec: dict, target: tuple) -> str:
-        import hashlib
-        import json
-
-        return hashlib.sha256(json.dumps([source, spec, list(target)], sort_keys=True, default=str)
-                              .encode()).hexdigest()
-
-    def get(self, source: str, spec: dict, target: tuple) -> dict | None:
-        key = self._key(source, spec, target)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, source: str, spec: dict, target: tuple, outcome: dict) -> None:
-        with self._lock:
-            self._items[self._key(source, spec, target)] = outcome
-            while len(self._items) > self._capacity:
-                self._items.popitem(last=False)
 
 
 def _of_type(value, kind: type):

@@ -47,12 +47,27 @@ def test_zygote_keeps_one_thread(grader):
 
 
 def test_same_answer_is_not_compiled_twice(grader, vector_add):
-    answer = fenced(vector_add.solution_path.read_text() + "\n# a variant no other test grades\n")
+    answer = fenced(vector_add.solution_path.read_text() + "\nVARIANT = 'same answer'  # no other test grades it\n")
     first = grader.grade(vector_add, answer)
     second = grader.grade(vector_add, answer)
     assert first.compiled and second.compiled
     assert first.timings["compiled_specs"] >= 1 and second.timings["compiled_specs"] == 0
     assert [s.kernel for s in second.kernel_stats] == [s.kernel for s in first.kernel_stats]
+
+
+def test_answers_sharing_a_kernel_share_its_compile_check(grader, vector_add):
+    source = vector_add.solution_path.read_text() + "\nVARIANT = 'shared kernel'  # no other test grades it\n"
+    first = grader.grade(vector_add, fenced(source))
+    other = grader.grade(vector_add, fenced(source.replace("return add(x, y)", "out = add(x, y)\n        return out")))
+    assert first.timings["compiled_specs"] >= 1 and other.timings["compiled_specs"] == 0
+    assert other.correct and other.compiled
+
+
+def test_a_changed_kernel_is_compiled_again(grader, vector_add):
+    source = vector_add.solution_path.read_text() + "\nVARIANT = 'changed kernel'  # no other test grades it\n"
+    first = grader.grade(vector_add, fenced(source))
+    other = grader.grade(vector_add, fenced(source.replace("x + y, mask=mask", "y + x, mask=mask")))
+    assert first.timings["compiled_specs"] >= 1 and other.timings["compiled_specs"] >= 1
 
 
 def test_python_job_traceback_keeps_only_the_user_graders_frames(tmp_path):
