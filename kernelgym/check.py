@@ -164,7 +164,7 @@ def _as_list(out) -> list:
 
 def run_check(args) -> int:
     """CLI entry point: check a suite and print a table; exit 1 on any failure."""
-    from .cli import grader_config
+    from .grading_options import grader_config
 
     if args.root is None:
         from .registry import default_problems

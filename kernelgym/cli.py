@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .grading_options import grader_options, require_device
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kernelgym", description=__doc__)
@@ -16,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("problem", type=Path, help="a KernelBench-format problem file")
     ev.add_argument("candidate", type=Path, help="a raw completion, or plain Python source defining ModelNew")
     ev.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
-    _grader_options(ev)
+    grader_options(ev)
 
     ck = commands.add_parser("check", help="validate a suite: references pass, cheats are refused, no degenerate "
                                            "problems")
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ck.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                     help="override a module constant in every test case (e.g. --set BATCH=2 for a CPU smoke run "
                          "of a GPU-sized suite); repeatable")
-    _grader_options(ck)
+    grader_options(ck)
 
     dr = commands.add_parser("doctor", help="what grading can do on this machine: sandbox layers, interpreter, "
                                             "compile check, CUDA in the sandbox",
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .bench.commands import add_commands as add_bench_commands
 
-    add_bench_commands(commands, _grader_options)
+    add_bench_commands(commands, grader_options)
 
     from .agents.sft import add_arguments as add_sft_arguments
     from .agents.train import add_arguments as add_train_arguments
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from .doctor import run_command as run_doctor
 
-        _require_device(args.device)
+        require_device(args.device)
         return run_doctor(args)
     if args.command == "eval":
         from .commands import run_eval
@@ -77,42 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     from .check import run_check
 
     return run_check(args)
-
-
-def _grader_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", type=int, default=2, help="seeds per test case (default 2)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="wall-clock seconds per phase (default 120)")
-    parser.add_argument("--target", default="cuda:90", help="compile-check target, cuda:ARCH or hip:GFX "
-                                                            "(default cuda:90)")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
-                        help="where answers run: cuda, cpu (Triton interpreter), or auto: CUDA when available")
-    parser.add_argument("--grading-seed", type=int, default=None, metavar="S",
-                        help="derive every input seed from S (and the problem), so that the same answer gets the "
-                             "same record: for published benchmark numbers, not for training (default: secret "
-                             "seeds, new for every grading)")
-
-
-def grader_config(args):
-    from .grader import GraderConfig
-
-    backend, _, arch = args.target.partition(":")
-    if backend not in ("cuda", "hip") or not arch:
-        raise SystemExit(f"--target must look like cuda:90 or hip:gfx942, not {args.target!r}")
-    target = ("cuda", int(arch), 32) if backend == "cuda" else ("hip", arch, 64)
-    _require_device(args.device)
-    return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device,
-                        seed=args.grading_seed)
-
-
-def _require_device(device: str) -> None:
-    """Stop at once, with the reason, when ``--device cuda`` names a GPU this machine does not have."""
-    from .grader import NoCudaError, require_cuda
-
-    try:
-        require_cuda(device)
-    except NoCudaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

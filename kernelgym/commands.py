@@ -10,7 +10,7 @@ from .result import KernelResult
 
 
 def run_eval(args) -> int:
-    from .cli import grader_config
+    from .grading_options import grader_config
 
     try:
         problem = load_problem(args.problem)

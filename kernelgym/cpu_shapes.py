@@ -30,7 +30,8 @@ def derive_cases(module: ModuleType, constants: set[str], overrides: Callable) -
     Args:
         module: The imported problem file.
         constants: The names a case may set.
-        overrides: ``overrides(case)``, a context manager that sets the module's constants for a while.
+        overrides: ``overrides(case)``, a context manager that sets the module's constants for a while and puts
+            tensors where the grader does.
     """
     sizes = {name: getattr(module, name) for name in sorted(constants)
              if _is_size(getattr(module, name)) or _is_batch(name, getattr(module, name))}
@@ -112,10 +113,8 @@ def _elements(module: ModuleType, case: Case, overrides: Callable) -> int | None
     checks, and a few ops have no meta kernel)."""
     import torch
 
-    from .problem import placement
-
     try:
-        with overrides(case), placement(), torch.device("meta"):
+        with overrides(case), torch.device("meta"):
             torch.manual_seed(0)
             inputs = _count(list(module.get_inputs()))
     except Exception:
@@ -123,7 +122,7 @@ def _elements(module: ModuleType, case: Case, overrides: Callable) -> int | None
     if inputs > MAX_ELEMENTS:
         return inputs
     try:
-        with overrides(case), placement(), torch.device("meta"):
+        with overrides(case), torch.device("meta"):
             torch.manual_seed(0)
             elements = _run(module)
         if elements > MAX_ELEMENTS:
@@ -131,7 +130,7 @@ def _elements(module: ModuleType, case: Case, overrides: Callable) -> int | None
     except Exception:
         pass  # no meta kernel for some op: the real run below decides
     try:
-        with overrides(case), placement():
+        with overrides(case):
             torch.manual_seed(0)
             return _run(module)
     except Exception:

@@ -26,7 +26,7 @@ from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .seeds import SeedSource
 from .sandbox import cgroups, protocol
-from .sandbox.child import Job, Run
+from .sandbox.protocol import Job, Run
 from .sandbox.isolation import Limits
 from .sandbox.pool import Zygote, ZygotePool, kill_child
 from .static_checks import check_source, warm as warm_static_checks

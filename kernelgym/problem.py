@@ -22,6 +22,7 @@ Problem files are trusted: they run in the grader's process. Candidate answers n
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
 import threading
@@ -153,6 +154,13 @@ def placement():
     return cpu_placement()
 
 
+@contextlib.contextmanager
+def _placed(context):
+    """``context`` entered together with :func:`placement`."""
+    with context, placement():
+        yield
+
+
 class _Overrides:
     """Temporarily set module constants (under the reentrant module lock: modules are shared between threads)."""
 
@@ -203,7 +211,7 @@ def load_problem(path: str | Path, overrides: dict[str, Any] | None = None) -> P
     if origin == "the file's own sizes":
         from .cpu_shapes import derive_cases
 
-        derived = derive_cases(module, constants, lambda case: _Overrides(module, case))
+        derived = derive_cases(module, constants, lambda case: _placed(_Overrides(module, case)))
         if derived:
             test_cases, origin = derived, "derived for CPU"
     timing_cases = _cases(path, module, "TIMING_CASES", constants, {})

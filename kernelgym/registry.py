@@ -57,13 +57,31 @@ def register(env_id: str, factory: Callable[..., Any], override: bool = False) -
     Raises:
         ValueError: The id is malformed, or already taken and ``override`` is False.
     """
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+-v\d+", env_id):
-        raise ValueError(f"environment ids look like 'namespace/name-v0', not {env_id!r}")
+    from .envs.core import env_id_problem
+
+    if env_id_problem(env_id):
+        raise ValueError(env_id_problem(env_id))
     with _lock:
         if env_id in _factories and not override:
             raise ValueError(f"{env_id} is already registered")
         _factories[env_id] = factory
     _to_gymnasium(env_id)
+
+
+def _make_spec_env(path: str | Path, **kwargs):
+    """The environment of a spec file; a spec with an ``id`` is registered under it, so that the id makes it again."""
+    from .envs.spec import make_from_spec
+
+    env = make_from_spec(path, **kwargs)
+    if env.spec.register_id is not None:
+        spec_path = env.spec.path
+
+        def factory(**kwargs):
+            return make_from_spec(spec_path, **kwargs)
+
+        factory.__doc__ = f"The environment of the spec {spec_path}."
+        register(env.spec.register_id, factory, override=True)
+    return env
 
 
 def register_with_gymnasium() -> None:
@@ -157,9 +175,7 @@ def make(env_id: str, **kwargs):
     """
     _load()
     if env_id.endswith((".yaml", ".yml", ".json")):
-        from .envs.spec import make_from_spec
-
-        return make_from_spec(env_id, **kwargs)
+        return _make_spec_env(env_id, **kwargs)
     if env_id not in _factories:
         import difflib
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import collections
 import random
 import threading
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from .envs.core import Graded, TextEnv
+if TYPE_CHECKING:  # types only: the environments import this module for their reward_funcs()
+    from .envs.core import Graded, TextEnv
 
 RewardFunc = Callable[..., list[float | None]]
 

@@ -79,50 +79,14 @@ import socket
 import sys
 import tempfile
 import traceback
-from dataclasses import dataclass, field
 
 from . import audit, cgroups, isolation, protocol
 from .hooks import Instrumentation, OutOfBoundsAccess, kernel_fingerprint
-from .isolation import Limits
+from .protocol import Job, Run, encode_outputs, trim_traceback
 
 
 # Passed from the zygote to a GPU child: which devices it sees (the zygote's own environment is already scrubbed).
 GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TRITON_LIBCUDA_PATH")
-
-
-@dataclass
-class Run:
-    """One forward call: constructor arguments, inputs and the construction seed."""
-
-    label: str
-    init_inputs: list
-    inputs: list
-    seed: int
-    poison: int | None = None  # a byte for buffers forward allocates uninitialised; None: torch's NaN fill
-    # Inputs of an earlier call to the same model, in the same process: forward runs on them first, then on
-    # ``inputs`` copied into the same tensors, and only that second output is judged (a cache keyed by shape or
-    # pointer answers the second call from the first).
-    first_inputs: list | None = None
-
-
-@dataclass
-class Job:
-    """Everything a child needs; built by the grader, pickled over the private channel."""
-
-    kind: str  # "run" or "compile"
-    source: str
-    workdir: str
-    secret: str
-    limits: Limits
-    device: str = "cpu"
-    runs: list[Run] = field(default_factory=list)
-    ablation: Run | None = None
-    timing: bool = False  # after the ablation, time the cases the grader sends (GPU; see sandbox/timing.py)
-    timing_repeats: int = 20
-    specs: list[dict] = field(default_factory=list)
-    target: tuple = ("cuda", 90, 32)
-    cgroup: str = ""
-    hidden: list[str] = field(default_factory=list)  # directories the child must not see (the problem files)
 
 
 def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False) -> None:
@@ -371,7 +335,7 @@ def _kill_leftovers(pid: int, in_pid_namespace: bool) -> None:
 
 
 def _send_import_error(sock, exc: BaseException, denied: list[str]) -> None:
-    protocol.send(sock, {"type": "error", "stage": "import", "error": _trim_traceback(exc), "denied": list(denied)})
+    protocol.send(sock, {"type": "error", "stage": "import", "error": trim_traceback(exc), "denied": list(denied)})
 
 
 def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace, device: str,
@@ -401,7 +365,7 @@ def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace
     except BaseException as exc:
         log = _merged(first_log, hooks.reset())
         oob = isinstance(exc, OutOfBoundsAccess) or "out-of-bounds" in str(exc)
-        protocol.send(sock, {"type": kind, "index": index, "error": _trim_traceback(exc), "out_of_bounds": oob,
+        protocol.send(sock, {"type": kind, "index": index, "error": trim_traceback(exc), "out_of_bounds": oob,
                              "compile_error": device != "cpu" and _raised_compiling(exc),
                              "launches": log.launches, "ops": log.ops, "specs": log.specs, "denied": list(denied)})
         return
@@ -444,43 +408,6 @@ def _raised_compiling(exc: BaseException) -> bool:
                                                     for p in paths)
 
 
-def encode_outputs(output, inputs) -> tuple[dict, list[bytes]]:
-    """Raw bytes of the outputs and of the inputs after the call, plus the facts the grader checks."""
-    import torch
-
-    outputs = list(output) if isinstance(output, (tuple, list)) else [output]
-    header: dict = {"outputs": [], "inputs_after": [], "not_plain": [], "aliases_input": False}
-    buffers: list[bytes] = []
-    input_ranges = [_storage_range(x) for x in inputs if type(x) is torch.Tensor]
-    for i, out in enumerate(outputs):
-        if type(out) is not torch.Tensor:
-            header["not_plain"].append(f"output {i} is {type(out).__name__}, not a plain torch.Tensor")
-            continue
-        if vars(out):  # methods replaced on the instance would run here, after forward, outside the op trace
-            header["not_plain"].append(f"output {i} carries instance attributes ({', '.join(sorted(vars(out))[:3])})"
-                                       f", not a plain torch.Tensor")
-            continue
-        lo, hi = _storage_range(out)
-        if torch.Tensor.numel(out) and any(lo < in_hi and in_lo < hi for in_lo, in_hi in input_ranges):
-            header["aliases_input"] = True
-        meta, raw = protocol.tensor_bytes(out)
-        header["outputs"].append(meta)
-        buffers.append(raw)
-    for x in inputs:
-        if type(x) is torch.Tensor:
-            meta, raw = protocol.tensor_bytes(x)
-            header["inputs_after"].append(meta)
-            buffers.append(raw)
-    return header, buffers
-
-
-def _storage_range(t) -> tuple[int, int]:
-    import torch
-
-    storage = torch.Tensor.untyped_storage(t)  # the class's method: an instance attribute cannot stand in
-    return storage.data_ptr(), storage.data_ptr() + storage.nbytes()
-
-
 def _quiet_autotuner() -> None:
     """Under the interpreter, autotuning would time every config with a GPU benchmarker that does not exist:
     take the first config without timing (correctness does not depend on the choice)."""
@@ -503,7 +430,7 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
     try:
         module = _import_candidate(job)
     except BaseException as exc:
-        protocol.send(sock, {"type": "compiled", "results": [{"ok": False, "error": _trim_traceback(exc)}],
+        protocol.send(sock, {"type": "compiled", "results": [{"ok": False, "error": trim_traceback(exc)}],
                              "denied": list(denied)})
         return
     target = GPUTarget(*job.target)
@@ -542,11 +469,3 @@ def _resolve(module, qualname: str):
 def _compile_message(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return f"{type(exc).__name__}: {text}"[-2000:]
-
-
-def _trim_traceback(exc: BaseException) -> str:
-    """The candidate-side frames of a traceback and the message, short enough for a prompt."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "candidate" in f.filename]
-    lines = [f"line {f.lineno}: {f.line}" for f in frames[-3:]]
-    message = f"{type(exc).__name__}: {exc}".strip()
-    return "\n".join(lines + [message[-1500:]])

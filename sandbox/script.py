@@ -20,25 +20,16 @@ import socket
 import sys
 import sysconfig
 import traceback
-from dataclasses import dataclass
 
 from . import audit, protocol
-from .child import Job
 from .isolation import PR_SET_NO_NEW_PRIVS
+from .protocol import ScriptJob
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
 _RULE_PATH_BENEATH = 1
 _EXECUTE, _WRITE_FILE, _READ_FILE, _READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 _TRUNCATE = 1 << 14
 _READ = _EXECUTE | _READ_FILE | _READ_DIR
-
-
-@dataclass
-class ScriptJob(Job):
-    """A :class:`~kernelgym.sandbox.child.Job` of kind ``python``: ``source`` defines ``grade``; ``payload`` is
-    JSON text ``{"sample": ..., "item": ...}``."""
-
-    payload: str = "{}"
 
 
 def run_script(sock: socket.socket, job: ScriptJob) -> None:

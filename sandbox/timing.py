@@ -21,6 +21,7 @@ import statistics
 import torch
 
 from . import protocol
+from .protocol import encode_outputs, trim_traceback
 
 _Event = torch.cuda.Event
 _synchronize = torch.cuda.synchronize
@@ -71,8 +72,6 @@ def serve_timing(sock, module, hooks, job) -> None:
 
 def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) -> bool:
     """One timing case (see the module docstring); False when it failed (timing then ends)."""
-    from .child import _trim_traceback, encode_outputs
-
     step = "ready"
     try:
         if not flush:
@@ -114,5 +113,5 @@ def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) ->
         protocol.send(sock, {**header, "type": "timing_recheck", "index": index}, buffers)
         return True
     except BaseException as exc:
-        protocol.send(sock, {"type": step, "index": index, "error": _trim_traceback(exc)})
+        protocol.send(sock, {"type": step, "index": index, "error": trim_traceback(exc)})
         return False

@@ -225,7 +225,7 @@ def test_a_killed_run_resumes_without_regrading_finished_samples(tmp_path):
 
 
 def test_a_policy_failure_mid_run_keeps_the_graded_samples_for_a_resume(tmp_path, capsys, monkeypatch):
-    from kernelgym.agents.policies import PolicyError, ReplayPolicy
+    from kernelgym.bench.policies import PolicyError, ReplayPolicy
 
     suite = copy_problems(tmp_path / "s", SMALL[:2])
     replay = tmp_path / "r.jsonl"

@@ -80,7 +80,7 @@ def test_reward_spread_per_problem():
 def known_mix(tmp_path_factory, grader):
     """2 problems x 4 samples: vector_add has 1 correct sample (plus a format failure, a torch-fallback cheat and
     a kernel that subtracts), relu has 3 correct samples (plus a format failure)."""
-    from kernelgym.agents.policies import ReplayPolicy
+    from kernelgym.bench.policies import ReplayPolicy
     from kernelgym.bench.results import RunMeta
     from kernelgym.bench.run import BenchConfig, run_bench
     from kernelgym.executor import LocalExecutor

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from conftest import PROBLEMS
-from kernelgym.agents.policies import OpenAIPolicy, PolicyError, Prompt, Sampling, prompt_for
+from kernelgym.bench.policies import OpenAIPolicy, PolicyError, Prompt, Sampling, prompt_for
 from kernelgym.cli import main
 from test_policies import build_tiny_llama
 

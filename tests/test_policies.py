@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import PROBLEMS
-from kernelgym.agents import policies
-from kernelgym.agents.policies import (HFPolicy, OpenAIPolicy, PolicyError, Prompt, ReferencePolicy, ReplayPolicy,
+from kernelgym.bench import policies
+from kernelgym.bench.policies import (HFPolicy, OpenAIPolicy, PolicyError, Prompt, ReferencePolicy, ReplayPolicy,
                                        Sampling, VLLMPolicy, parse_policy, prompt_for)
 
 

@@ -26,7 +26,7 @@ def _replay(path, lines):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, grader):
     """Two graded runs on the same two problems: one mostly right, one with a format failure and a cheat."""
-    from kernelgym.agents.policies import ReplayPolicy
+    from kernelgym.bench.policies import ReplayPolicy
     from kernelgym.bench.results import RunMeta
     from kernelgym.bench.run import BenchConfig, run_bench
     from kernelgym.executor import LocalExecutor

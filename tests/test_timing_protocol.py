@@ -11,7 +11,7 @@ from kernelgym import timing
 from kernelgym.grader import _in_order
 from kernelgym.problem import load_problem
 from kernelgym.result import KernelResult
-from kernelgym.sandbox.child import encode_outputs
+from kernelgym.sandbox.protocol import encode_outputs
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_mixture_grades_a_kernel_environment_through_the_sandboxed_grader(tmp_pa
     kernel_components = [f"level1-vector-add-v0/{c}" for c in ("format", "compile", "correctness", "speed")]
     assert_trained(run, [f"repeat-digit-v0/{c}" for c in ("digits", "copy", "length")] + kernel_components)
     # the kernel rows hold the very messages `kernelgym bench` sends a chat model for this problem
-    from kernelgym.agents.policies import messages, prompt_for
+    from kernelgym.bench.policies import messages, prompt_for
 
     env = kernelgym.make(VECTOR_ADD)
     task = env.tasks()[0]

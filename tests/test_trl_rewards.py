@@ -90,7 +90,7 @@ def test_dataset_is_a_datasets_table(vector_env):
 def test_kernel_rows_and_mixtures_carry_the_system_prompt_bench_sends(vector_env):
     """env.rows(), env.dataset() and mixture() give a kernel prompt the messages `kernelgym bench` sends."""
     import kernelgym
-    from kernelgym.agents.policies import messages, prompt_for
+    from kernelgym.bench.policies import messages, prompt_for
 
     task = vector_env.tasks()[0]
     expected = messages(prompt_for(vector_env.problem(task)))

@@ -19,7 +19,7 @@ def add_commands(commands, grader_options) -> None:
         grader_options: The CLI's function that adds ``--seeds``, ``--timeout``, ``--target``, ``--device`` and
             ``--grading-seed``.
     """
-    from ..agents.policies import SPEC_HELP
+    from .policies import SPEC_HELP
 
     bench = commands.add_parser("bench", help="run a policy over a problem suite, grade every sample, write "
                                               "results.jsonl, metrics.json and a report",
@@ -73,7 +73,7 @@ def add_commands(commands, grader_options) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run ``bench`` or ``report``; 0 on success, 2 for unusable input, 1 when the policy failed mid-run."""
-    from ..agents.policies import PolicyError
+    from .policies import PolicyError
     from .results import RunError
 
     try:
@@ -93,8 +93,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _bench(args) -> int:
-    from ..agents.policies import MODEL_KINDS, Sampling, parse_policy
-    from ..cli import grader_config
+    from .policies import MODEL_KINDS, Sampling, parse_policy
+    from ..grading_options import grader_config
     from ..executor import make_executor
     from ..grader import resolve_device
     from .results import RunError, RunMeta, kernelgym_version

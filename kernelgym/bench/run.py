@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..agents.policies import Policy, prompt_for
+from .policies import Policy, prompt_for
 from ..grader import reward_of
 from ..problem import Problem, ProblemError, discover, load_problem
 from .metrics import pass_ks
@@ -213,7 +213,7 @@ def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_facto
 
     Raises:
         RunError: A bad run folder or problem set.
-        kernelgym.agents.policies.PolicyError: The policy failed; finished samples stay in ``results.jsonl``,
+        kernelgym.bench.policies.PolicyError: The policy failed; finished samples stay in ``results.jsonl``,
             and the run can be resumed.
     """
     problems = select_problems(config.problems, config.selection)

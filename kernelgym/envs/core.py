@@ -13,6 +13,7 @@ A subclass sets ``env_id`` and implements :meth:`TextEnv.load_tasks` and :meth:`
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,13 @@ import gymnasium
 from gymnasium import spaces
 
 MAX_TEXT = 1_000_000
+
+
+def env_id_problem(env_id: Any) -> str | None:
+    """What is wrong with an environment id (``namespace/name-v0``), or None when it is well formed."""
+    if isinstance(env_id, str) and re.fullmatch(r"[\w.-]+/[\w.-]+-v\d+", env_id):
+        return None
+    return f"environment ids look like 'namespace/name-v0', not {env_id!r}"
 
 
 def charset() -> str:

@@ -60,7 +60,7 @@ from typing import Any, Callable
 from ..graders.templates import FIELD, MISSING, lookup
 from ..graders.text import output_json, output_text
 from ..problem import SPLITS, split_of
-from .core import Graded, Task, TextEnv, weighted
+from .core import Graded, Task, TextEnv, env_id_problem, weighted
 
 EXAMPLE_SPEC = Path(__file__).resolve().parent.parent / "data" / "examples" / "sentiment" / "spec.yaml"
 FIELDS = ("id", "description", "data", "prompt", "system", "messages", "graders", "grader", "weights", "formula",
@@ -189,9 +189,8 @@ def load_spec(path: str | Path, sandbox=None) -> EnvSpec:
         return SpecError(f"{path}: {where}: {message}")
 
     register_id = raw.get("id")
-    if register_id is not None and not (isinstance(register_id, str)
-                                        and re.fullmatch(r"[\w.-]+/[\w.-]+-v\d+", register_id)):
-        raise error("id", f"environment ids look like 'namespace/name-v0', not {register_id!r}")
+    if register_id is not None and env_id_problem(register_id):
+        raise error("id", env_id_problem(register_id))
     name = path.parent.name if path.stem in ("spec", "env") and path.parent.name else path.stem
     slug = re.sub(r"[^\w.-]+", "-", name) or "env"
     env_id = register_id or f"spec/{slug}-v0"
@@ -698,8 +697,8 @@ def packaged_path(path: Path) -> Path:
 def make_from_spec(path: str | Path, max_turns: int = 1, split: str | None = None, sandbox=None) -> SpecEnv:
     """The environment a YAML or JSON spec describes; ``kernelgym.make(path)`` calls this.
 
-    A spec with an ``id`` is also registered under it (replacing an earlier registration), so that
-    ``kernelgym.make(id)`` builds it again, from the same file, in this process.
+    Through ``kernelgym.make(path)``, a spec with an ``id`` is also registered under it (replacing an earlier
+    registration), so that ``kernelgym.make(id)`` builds it again, from the same file, in this process.
 
     Args:
         path: The spec file (``.yaml``, ``.yml`` or ``.json``).
@@ -712,13 +711,4 @@ def make_from_spec(path: str | Path, max_turns: int = 1, split: str | None = Non
     """
     path = packaged_path(Path(path)).resolve()
     spec = load_spec(path, sandbox)
-    env = SpecEnv(spec, max_turns=max_turns, split=split)
-    if spec.register_id is not None:
-        from ..registry import register
-
-        def factory(**kwargs) -> SpecEnv:
-            return make_from_spec(path, **kwargs)
-
-        factory.__doc__ = f"The environment of the spec {path}."
-        register(spec.register_id, factory, override=True)
-    return env
+    return SpecEnv(spec, max_turns=max_turns, split=split)

@@ -9,8 +9,8 @@ them; ``pip install 'kernelgym[text]'`` installs them).
 - :func:`countdown` (:mod:`.countdown_game`): an arithmetic expression over given numbers; 1.0 / 0.1 / 0.0.
 - OpenAI's RFT graders: :func:`string_check` (:mod:`.strings`), :func:`text_similarity` (:mod:`.similarity`),
   :func:`python_grader` (:mod:`.python`, sandboxed), :func:`score_model` (:mod:`.judge`, an LLM judge),
-  :func:`multi` (:mod:`.combine`), and :func:`from_spec` (:mod:`.spec`), which builds any of them from an
-  OpenAI grader config.
+  :func:`multi` (:mod:`.spec`, its formula language in :mod:`.combine`), and :func:`from_spec` (:mod:`.spec`),
+  which builds any of them from an OpenAI grader config.
 
 >>> from kernelgym import graders
 >>> graders.countdown("(6 - 2) * 25", [25, 6, 2], 100), graders.string_check("yes", "yes")
@@ -29,7 +29,7 @@ _HOMES = {
     "text_similarity": "similarity",
     "PythonGrader": "python", "python_grader": "python",
     "ScoreModelConfig": "judge", "score_model": "judge", "score_model_details": "judge",
-    "MultiGrader": "combine", "multi": "combine",
+    "MultiGrader": "spec", "multi": "spec",
     "from_spec": "spec",
 }
 __all__ = sorted(_HOMES)

@@ -1,4 +1,5 @@
-"""OpenAI's multi grader: named graders combined by an arithmetic formula.
+"""The formula language of OpenAI's multi grader (:class:`kernelgym.graders.spec.MultiGrader`): named scores
+combined by an arithmetic formula.
 
 The formula (OpenAI's ``calculate_output``) may use the graders' names, numbers, ``+ - * /``, unary minus and
 ``min``, ``max``, ``abs``. It is parsed with ``ast`` and walked, never evaluated by Python, and it is checked when
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .expression import BINARY_OPERATORS, ExpressionError, parse_expression
-from .templates import sample_of
 
 FUNCTIONS: dict[str, Callable[..., float]] = {"min": min, "max": max, "abs": abs}
 MAX_FORMULA_CHARS = 2000
@@ -115,58 +115,3 @@ def safe_evaluate(tree: ast.expr, scores: dict[str, float]) -> float | None:
     except (ZeroDivisionError, OverflowError):
         return None
     return value if math.isfinite(value) else None
-
-
-class MultiGrader:
-    """Graders combined by a formula; callable as ``grader(sample, item) -> float``.
-
-    Args:
-        graders: Name to grader: a callable ``(sample, item) -> float`` or an OpenAI-style grader spec (a dict,
-            built with :func:`kernelgym.graders.from_spec`). Names must be identifiers.
-        formula: The combination, e.g. ``"0.7 * correct + 0.3 * style"``.
-
-    Raises:
-        ValueError: A bad name, a bad spec, or a formula that uses something other than the graders' names,
-            numbers, ``+ - * /`` and ``min``, ``max``, ``abs``.
-    """
-
-    def __init__(self, graders: dict[str, Any], formula: str):
-        from .spec import from_spec
-
-        for name in graders:
-            if not (isinstance(name, str) and name.isidentifier()) or name in FUNCTIONS:
-                raise ValueError(f"grader name {name!r} must be an identifier other than {', '.join(FUNCTIONS)}")
-        self.graders = {name: g if callable(g) else from_spec(g) for name, g in graders.items()}
-        self.formula = formula
-        self._tree = check_formula(formula, set(graders))
-
-    def __call__(self, sample: dict | str, item: dict) -> float:
-        return self.details(sample, item).score
-
-    def details(self, sample: dict | str, item: dict) -> MultiGrade:
-        """The combined score and each grader's score."""
-        sample = sample_of(sample)
-        scores = {name: float(grader(sample, item)) for name, grader in self.graders.items()}
-        value = safe_evaluate(self._tree, scores)
-        if value is None:
-            return MultiGrade(0.0, scores, "the formula's value is undefined (a division by zero) or not finite")
-        return MultiGrade(value, scores)
-
-    def close(self) -> None:
-        """Close the graders that hold resources (sandboxed Python graders)."""
-        for grader in self.graders.values():
-            if hasattr(grader, "close"):
-                grader.close()
-
-
-def multi(graders: dict[str, Any], formula: str) -> MultiGrader:
-    """Combine named graders with a formula; see :class:`MultiGrader`.
-
-    >>> from kernelgym.graders import string_check
-    >>> grader = multi({"exact": lambda s, i: string_check(s["output_text"], i["answer"]),
-    ...                 "loose": lambda s, i: string_check(s["output_text"], i["answer"], "ilike")},
-    ...                "0.8 * exact + 0.2 * loose")
-    >>> grader({"output_text": "PARIS"}, {"answer": "Paris"})
-    0.2
-    """
-    return MultiGrader(graders, formula)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import ast
 import operator
-import threading
+
+from .. import safe_ast
 
 MAX_CHARS = 1000
 MAX_DEPTH = 64
-# CPython 3.11 builds AST objects with interpreter-wide recursion bookkeeping, so parses in several threads at once
-# can fail with a spurious SystemError (gh-106905); graders run in reward-function threads, so parses are serialised.
-PARSE_LOCK = threading.Lock()
 
 BINARY_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -52,8 +50,7 @@ def parse_expression(text: str, max_chars: int = MAX_CHARS, max_depth: int = MAX
     if _paren_depth(text) > max_depth:
         raise ExpressionError("nested too deeply")
     try:
-        with PARSE_LOCK:
-            tree = ast.parse(text, mode="eval")
+        tree = safe_ast.parse(text, mode="eval")  # graders run in reward-function threads: see kernelgym.safe_ast
     except SyntaxError as exc:
         raise ExpressionError(f"not an expression: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):

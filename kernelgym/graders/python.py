@@ -58,11 +58,10 @@ class PythonGrader:
     """
 
     def __init__(self, source: str, sandbox=None):
-        from .expression import PARSE_LOCK
+        from .. import safe_ast
 
         try:
-            with PARSE_LOCK:
-                tree = ast.parse(source)
+            tree = safe_ast.parse(source)
         except SyntaxError as exc:
             raise ValueError(f"the grader source does not parse: line {exc.lineno}: {exc.msg}") from None
         if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "grade"
@@ -106,7 +105,7 @@ class PythonGrader:
             TypeError: ``sample`` or ``item`` is not JSON-serialisable.
         """
         from ..result import KernelResult
-        from ..sandbox.script import ScriptJob
+        from ..sandbox.protocol import ScriptJob
 
         try:
             payload = json.dumps({"sample": sample_of(sample), "item": item}, allow_nan=False)

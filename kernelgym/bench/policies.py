@@ -394,7 +394,7 @@ def parse_policy(spec: str, sampling: Sampling = Sampling(), **options) -> Polic
     >>> parse_policy("gpt")
     Traceback (most recent call last):
     ...
-    kernelgym.agents.policies.PolicyError: unknown policy 'gpt'; use reference | replay:FILE | openai:MODEL | hf:PATH | vllm:PATH
+    kernelgym.bench.policies.PolicyError: unknown policy 'gpt'; use reference | replay:FILE | openai:MODEL | hf:PATH | vllm:PATH
     """
     kind, _, arg = spec.partition(":")
     if kind == "reference" and not arg:
