@@ -3,7 +3,7 @@
 The grader parses the answer, runs static checks, builds secret-seeded inputs and the reference outputs in its
 own process, sends only the inputs to a sandboxed child forked from a warm zygote, compares the raw output bytes
 that come back, checks for hacks, compiles every launched kernel specialization for a real GPU target, and (on a
-GPU) measures speed. See DESIGN.md, "Data flow of one grading".
+GPU) measures speed. ARCHITECTURE.md, "One grading, in the order the code runs it", walks through it.
 """
 from __future__ import annotations
 
@@ -108,6 +108,35 @@ class GraderConfig:
     workers: int | None = None
     seed: int | None = None
     memory_budget_mb: int | None = None
+
+    def __post_init__(self):
+        """Refuse a bad field at once, naming it, rather than in the middle of a run."""
+        _check_count("seeds", self.seeds, minimum=1)
+        _check_count("timing_repeats", self.timing_repeats, minimum=1)
+        _check_count("max_output_mb", self.max_output_mb, minimum=1)
+        for name in ("workers", "memory_budget_mb"):
+            if getattr(self, name) is not None:
+                _check_count(name, getattr(self, name), minimum=1)
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
+            raise ValueError(f"GraderConfig.seed must be None or an integer, not {self.seed!r}")
+        if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, (int, float)) or not self.timeout_s > 0:
+            raise ValueError(f"GraderConfig.timeout_s must be a positive number of seconds, not {self.timeout_s!r}")
+        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
+            raise ValueError(f"GraderConfig.device must be 'auto', 'cpu' or 'cuda', not {self.device!r}")
+        if not isinstance(self.limits, Limits):
+            raise ValueError(f"GraderConfig.limits must be a kernelgym.sandbox.isolation.Limits, not "
+                             f"{type(self.limits).__name__}")
+        backend = self.target[0] if isinstance(self.target, tuple) and len(self.target) == 3 else None
+        if backend not in ("cuda", "hip"):
+            raise ValueError(f"GraderConfig.target must be (backend, arch, warp_size) with backend 'cuda' or 'hip', "
+                             f"e.g. ('cuda', 90, 32), not {self.target!r}")
+        if self.tag is not None and not (isinstance(self.tag, str) and self.tag.isidentifier()):
+            raise ValueError(f"GraderConfig.tag must be None or a tag name such as 'answer', not {self.tag!r}")
+
+
+def _check_count(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"GraderConfig.{name} must be an integer of at least {minimum}, not {value!r}")
 
 
 @dataclass

@@ -41,8 +41,8 @@ def occupancy(registers: int, num_warps: int, shared_bytes: int, arch: int) -> f
 
     >>> occupancy(32, 4, 0, 90)
     1.0
-    >>> occupancy(255, 4, 0, 90)
-    0.25
+    >>> occupancy(255, 4, 0, 90)  # 256 registers a thread: 8 warps of 64 fit in 64K registers
+    0.125
     """
     limits = _SM_LIMITS.get(arch) or _SM_LIMITS[max(k for k in _SM_LIMITS if k <= max(arch, 80))]
     regs_per_warp = -(-max(registers, 1) * 32 // 256) * 256  # allocated in units of 256 per warp

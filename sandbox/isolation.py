@@ -73,6 +73,15 @@ class Limits:
     disk_mb: int = 128
     gpu_memory_mb: int | None = None
 
+    def __post_init__(self):
+        """Refuse a limit that is not a positive integer, naming it."""
+        for name in ("memory_mb", "cpu_seconds", "file_mb", "open_files", "processes", "disk_mb", "gpu_memory_mb"):
+            value = getattr(self, name)
+            if value is None and name == "gpu_memory_mb":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Limits.{name} must be a positive integer, not {value!r}")
+
 
 def _libc():
     return ctypes.CDLL(None, use_errno=True)
