@@ -18,7 +18,7 @@ from pathlib import Path
 from . import cheats
 from .compare import compare_outputs
 from .grader import Grader
-from .problem import Problem, ProblemError, discover, load_problem, placement
+from .problem import Problem, ProblemError, discover, load_problem, reference_outputs
 
 SPREAD_FACTOR = 10.0  # the output's spread must exceed this many tolerance bands
 DEGENERACY_SEEDS = (11, 22, 33)
@@ -117,9 +117,7 @@ def cheat_answers(problem: Problem) -> dict[str, str]:
     outputs = {}
     for case in problem.test_cases:
         init_inputs, inputs = problem.instantiate(case, seed=0)
-        with torch.no_grad(), placement():
-            out = problem.build_model(init_inputs, 0)(*inputs)
-        outs = out if isinstance(out, (tuple, list)) else [out]
+        outs = reference_outputs(problem.build_model(init_inputs, 0), inputs)
         key = tuple(tuple(x.shape) for x in inputs if isinstance(x, torch.Tensor))
         outputs[key] = [(tuple(o.shape), str(o.dtype).replace("torch.", "")) for o in outs]
     answers = {kind: cheats.shape_cheat(kind, outputs) for kind in cheats.SHAPE_CHEATS}
@@ -135,13 +133,11 @@ def degeneracy(problem: Problem) -> list[str]:
     runs = []
     for seed in DEGENERACY_SEEDS:
         init_inputs, inputs = problem.instantiate(case, seed)
-        with torch.no_grad(), placement():
-            model = problem.build_model(init_inputs, seed)
-            runs.append((model, inputs, _as_list(model(*inputs))))
+        model = problem.build_model(init_inputs, seed)
+        runs.append((model, inputs, reference_outputs(model, inputs)))
     reasons = []
     (model_a, _, out_a), (_, inputs_b, out_b) = runs[0], runs[1]
-    with torch.no_grad(), placement():
-        other_inputs = _as_list(model_a(*inputs_b))
+    other_inputs = reference_outputs(model_a, inputs_b)
     if compare_outputs(out_a, other_inputs, problem.atol, problem.rtol).ok:
         reasons.append("the output does not depend on the inputs")
     if compare_outputs(out_a, out_b, problem.atol, problem.rtol).ok:
@@ -157,9 +153,6 @@ def degeneracy(problem: Problem) -> list[str]:
             reasons.append("the output is nearly constant (spread within 10 tolerance bands)")
     return reasons
 
-
-def _as_list(out) -> list:
-    return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
 def run_check(args) -> int:

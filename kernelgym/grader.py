@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .compare import Malformed, compare_outputs, decode_all
 from .compile_cache import CompileCache
 from .parsing import FormatError, parse_answer
-from .problem import Problem, ProblemError, placement
+from .problem import Problem, ProblemError, reference_outputs
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .seeds import SeedSource
@@ -616,11 +616,7 @@ def _in_order(messages, result: KernelResult, order: list[tuple[str, int]]):
 
 def _outputs_of(model, inputs: list) -> list:
     """The reference model's outputs for ``inputs`` (left untouched), as a list of CPU tensors."""
-    import torch
-
-    with torch.no_grad(), placement():
-        out = model(*[x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
-    return [t.detach().cpu() for t in (out if isinstance(out, (tuple, list)) else [out])]
+    return [t.cpu() for t in reference_outputs(model, inputs)]
 
 
 def _reference_outputs(problem: Problem, init_inputs: list, seed: int, inputs: list) -> list:

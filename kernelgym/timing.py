@@ -27,6 +27,7 @@ import threading
 from dataclasses import dataclass
 
 from .compare import Malformed, compare_outputs, decode_all
+from .problem import reference_outputs
 from .result import KernelResult
 from .sandbox import protocol
 from .seeds import SeedSource
@@ -152,28 +153,16 @@ def prepare_case(problem, index: int, case: dict, device: str, repeats: int, tim
                  seeds: SeedSource | None = None) -> TimingCase:
     """Draw one timing case's inputs and re-check inputs from fresh seeds (secret unless the grading has a seed)
     and compute both references."""
-    import torch
-
     seeds = seeds or SeedSource(None)
     seed, recheck_seed = seeds.seed(), seeds.seed()
     init_inputs, inputs = _instantiate(problem, case, seed, device)
     recheck_inputs = _instantiate(problem, case, recheck_seed, device)[1]
     model = problem.build_model(init_inputs, seed).to(device)
-    with torch.no_grad():
-        expected = _as_list(model(*[_clone(x) for x in inputs]))
-        expected_recheck = _as_list(model(*[_clone(x) for x in recheck_inputs]))
+    expected = reference_outputs(model, inputs)
+    expected_recheck = reference_outputs(model, recheck_inputs)
     return TimingCase(index, seed, init_inputs, inputs, recheck_inputs, expected, expected_recheck,
                       times.get(problem, index, case, device, repeats))
 
-
-def _clone(x):
-    import torch
-
-    return x.clone() if isinstance(x, torch.Tensor) else x
-
-
-def _as_list(out) -> list:
-    return [t.detach() for t in (out if isinstance(out, (tuple, list)) else [out])]
 
 
 class Timer:

@@ -12,7 +12,6 @@ import ast
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from .expression import BINARY_OPERATORS, ExpressionError, parse_expression
 
