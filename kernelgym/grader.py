@@ -7,13 +7,8 @@ GPU) measures speed. ARCHITECTURE.md, "One grading, in the order the code runs i
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import pickle
 import secrets
-import shutil
-import tempfile
-import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -25,16 +20,14 @@ from .problem import Problem, ProblemError, reference_outputs
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .seeds import SeedSource
-from .sandbox import cgroups, protocol
 from .sandbox.protocol import Job, Run
 from .sandbox.isolation import Limits
-from .sandbox.pool import Zygote, ZygotePool, kill_child
+from .sandbox.pool import Zygote
+from .sandbox_session import Outbox, Sandbox, answer_step, in_order
 from .static_checks import check_source, warm as warm_static_checks
 from .timing import TIMED_KINDS, ReferenceTimes, Timer
 
 MAX_SPECS = 64
-CHILD_GONE = ("the answer's process exited before grading finished (it exited, was killed by a signal, or hit a "
-              "memory/CPU/file limit)")
 # Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
 # Problem.build_model hold the problem module's lock while they seed and draw, so gradings in other threads cannot
 # interleave their draws; the forward passes run unlocked.
@@ -158,8 +151,7 @@ class Grader:
     def __init__(self, config: GraderConfig | None = None):
         self.config = config or GraderConfig()
         require_cuda(self.config.device)
-        self._zygotes: dict[str, ZygotePool] = {}
-        self._zygotes_lock = threading.Lock()
+        self._sandbox = Sandbox(self.config.timeout_s, self.config.max_output_mb, self.config.workers)
         self._compiled = CompileCache()
         self._reference_times = ReferenceTimes()
         self._case_mb: dict[tuple, int] = {}  # the largest timing case's size, per problem
@@ -171,20 +163,16 @@ class Grader:
         self.close()
 
     def close(self) -> None:
-        for zygote in self._zygotes.values():
-            zygote.close()
-        self._zygotes.clear()
+        self._sandbox.close()
 
     @property
     def device(self) -> str:
         return resolve_device(self.config.device)
 
-    def pool(self, mode: str) -> ZygotePool:
-        """The warm zygotes of one mode (``config.workers`` of them at most, started on demand)."""
-        with self._zygotes_lock:
-            if mode not in self._zygotes:
-                self._zygotes[mode] = ZygotePool(mode, self.config.workers)
-            return self._zygotes[mode]
+    @property
+    def sandbox(self) -> Sandbox:
+        """The one way this grader talks to sandboxed children (its warm zygotes, one session per job)."""
+        return self._sandbox
 
     @property
     def modes(self) -> list[str]:
@@ -198,19 +186,16 @@ class Grader:
         """Start every zygote of every mode this grader uses (``config.workers`` per mode) now, in parallel,
         rather than on the first gradings, and import what the static checks resolve names against and what
         :meth:`check_size` draws meta tensors with; return the modes."""
-        from concurrent.futures import ThreadPoolExecutor
-
         if self.config.static_checks:
             warm_static_checks()
         _warm_meta_tensors()
         modes = self.modes
-        with ThreadPoolExecutor(len(modes)) as threads:
-            list(threads.map(lambda mode: self.pool(mode).warm(), modes))
+        self._sandbox.warm(modes)
         return modes
 
     def zygote(self, mode: str) -> Zygote:
         """The first zygote of a mode's pool (for inspection)."""
-        return self.pool(mode).first()
+        return self._sandbox.pool(mode).first()
 
     # --- the grading ---------------------------------------------------------------------------------
     def grade_many(self, items: list[tuple[Problem, str]], workers: int | None = None,
@@ -350,9 +335,9 @@ class Grader:
         efficiencies: list[float] = []
         order = [("run", index) for index in range(len(expected))] + [("ablation", 0)]
         order += timer.order() if job.timing else []
-        session = self.session(mode, job, result, outbox, max_bytes=self._max_message_bytes(problem))
+        session = self._sandbox.session(mode, job, result, outbox, max_bytes=self._max_message_bytes(problem))
         try:
-            with closing(_in_order(session, result, order)) as messages:
+            with closing(in_order(session, result, order)) as messages:
                 for header, buffers in messages:
                     kind = header.get("type")
                     if kind == "error":
@@ -360,7 +345,7 @@ class Grader:
                         continue
                     index = header["index"]
                     if kind in TIMED_KINDS:
-                        if not _answer(timer.handle, outbox, result, kind, index, header, buffers) or \
+                        if not answer_step(timer.handle, outbox, result, kind, index, header, buffers) or \
                                 (timer.done and result.failure):
                             break
                         continue
@@ -379,7 +364,7 @@ class Grader:
                     if kind == "ablation" and job.timing:
                         clean = (not errors and not ops and not result.failure and not result.hacks
                                  and result.launches > 0 and result.tests_passed == result.tests_total)
-                        if not _answer(timer.start, outbox, result, clean):
+                        if not answer_step(timer.start, outbox, result, clean):
                             break
         finally:
             timer.close()
@@ -472,71 +457,6 @@ class Grader:
             errors.append(f"{target.label}: {comparison.message}")
         return True
 
-    def session(self, mode: str, job: Job, result: KernelResult, outbox: "Outbox | None" = None,
-                max_bytes: int | None = None):
-        """Run one job in a fresh sandboxed child forked from a ``mode`` zygote; yield its messages until ``done``.
-
-        The way to run anything in the sandbox (the kernel runs, the compile check, GPU timing, the Python grader).
-        The child gets a private work directory and cgroup; the deadline is ``config.timeout_s``. Nothing the
-        child says is trusted: ``result`` records what the session itself saw (the isolation layers, refused
-        audit events as ``sandbox_denied:*`` flags, a timeout, a crash or a protocol violation), and the child is
-        killed and cleaned up when the generator ends, however it ends.
-
-        Args:
-            mode: The zygote mode (``interpret``, ``compile`` or ``cuda``).
-            job: The job (its ``workdir`` and ``cgroup`` are set here).
-            result: Where the session's own findings go.
-            outbox: Lets the caller answer the child (GPU timing) and pause the deadline while it works.
-            max_bytes: Largest message accepted (default: ``config.max_output_mb``).
-
-        Yields:
-            ``(header, buffers)`` for every message but ``hello`` and ``done``.
-        """
-        workdir = tempfile.mkdtemp(prefix="kernelgym-")
-        job.workdir = workdir
-        job.cgroup = f"kernelgym-{job.secret[:16]}"
-        child = self.pool(mode).spawn()
-        sock = child.sock
-        outbox = outbox or Outbox()
-        outbox.sock = sock
-        deadline = time.monotonic() + self.config.timeout_s
-        max_bytes = max_bytes or self.config.max_output_mb * 2**20
-        try:
-            protocol.send(sock, {"type": "job"}, [pickle.dumps(job)])
-            while True:
-                header, buffers = protocol.recv(sock, deadline + outbox.paused_s, max_bytes)
-                kind = header.get("type")
-                denied = header.get("denied")
-                for name in denied if isinstance(denied, list) else []:
-                    result.flag(f"sandbox_denied:{str(name)[:80]}")
-                if kind == "hello":
-                    layers = [str(x) for x in header.get("isolation") or []]
-                    result.isolation = layers
-                    result.network_isolated = "network_namespace" in layers
-                elif kind == "done":
-                    if header.get("secret") != job.secret:
-                        raise protocol.ChannelViolation("wrong secret")
-                    return
-                else:
-                    yield header, buffers
-        except protocol.ChannelTimeout:
-            result.fail("timeout", f"the answer exceeded the wall-clock limit of {self.config.timeout_s:g} s "
-                                   f"and was killed")
-        except protocol.ChannelClosed:
-            kill_child(child)  # the kernel records an OOM kill in the group's events once the child is gone
-            if cgroups.out_of_memory(job.cgroup):
-                result.fail("crash", f"the answer's process was killed for using more than the "
-                                     f"{job.limits.memory_mb} MB of host memory it is allowed")
-            else:
-                result.fail("crash", CHILD_GONE)
-        except (protocol.ChannelViolation, BrokenPipeError, ConnectionResetError) as exc:
-            result.fail("crash", f"the answer's process broke the grading protocol ({exc})")
-        finally:
-            sock.close()
-            kill_child(child)
-            cgroups.remove(job.cgroup)
-            shutil.rmtree(workdir, ignore_errors=True)
-
     # --- compile check -------------------------------------------------------------------------------
     def _compile(self, source: str, specs: list[dict], result: KernelResult, hidden: list[str]) -> None:
         specs = _clean_specs(specs)
@@ -549,7 +469,7 @@ class Grader:
             job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
                       limits=self.config.limits, specs=missing, target=target, hidden=list(hidden))
             session = KernelResult()  # trusted only if the session ends cleanly, with one "compiled" message
-            replies = [h for h, _ in self.session("compile", job, session) if h.get("type") == "compiled"]
+            replies = [h for h, _ in self._sandbox.session("compile", job, session) if h.get("type") == "compiled"]
             for hack in session.hacks:
                 result.flag(hack)
             if session.failure or len(replies) != 1:
@@ -581,37 +501,6 @@ def problem_directories(problem: Problem) -> list[str]:
     if directory.name.startswith("level"):
         hidden.insert(0, str(directory.parent))
     return hidden
-
-
-def _in_order(messages, result: KernelResult, order: list[tuple[str, int]]):
-    """Pass on a session's messages while they keep the protocol: an import ``error`` as the only message, or the
-    ``(type, index)`` results of ``order`` (e.g. each run index once and in order, then the ablation once), each
-    exactly once and in that order. Anything else (a forged, repeated, out-of-order or out-of-range result, or
-    anything after an import error) ends the session as a protocol violation. A session that ends with results
-    missing is a crash, unless it had already failed (a timeout, a child that died) or the caller stopped reading.
-    The session is closed (its child killed) whenever this generator stops."""
-    position, errored = 0, False
-    try:
-        for header, buffers in messages:
-            kind, index = header.get("type"), header.get("index")
-            if kind == "error":
-                ok = position == 0 and not errored
-                errored = True
-            else:
-                ok = (not errored and position < len(order) and type(index) is int
-                      and (kind, index) == order[position])
-                position += 1
-            if not ok:
-                result.fail("crash", f"the answer's process broke the grading protocol (an unexpected {kind!r} "
-                                     f"message: a result arrived twice, out of order, or was forged)")
-                return
-            yield header, buffers
-        if not errored and position < len(order) and not result.failure:
-            result.fail("crash", CHILD_GONE)  # the session ended cleanly with results missing
-    finally:
-        close = getattr(messages, "close", None)
-        if close is not None:
-            close()
 
 
 def _outputs_of(model, inputs: list) -> list:
@@ -647,38 +536,6 @@ def _inputs_changed(before: list, after: list) -> bool:
     return any(a.shape != b.shape or not torch.equal(a.reshape(-1).view(torch.uint8) if a.numel() else a,
                                                      b.reshape(-1).view(torch.uint8) if b.numel() else b)
                for a, b in zip((t.contiguous() for t in tensors), after))
-
-
-class Outbox:
-    """The grader's way to answer a child within a session (GPU timing), and time that does not count against
-    the child's deadline (the grader's own work between messages, waiting for the GPU's timing lock)."""
-
-    def __init__(self):
-        self.sock = None
-        self.paused_s = 0.0
-
-    def send(self, header: dict, buffers: list = ()) -> None:
-        protocol.send(self.sock, header, list(buffers))
-
-    @contextlib.contextmanager
-    def paused(self):
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            self.paused_s += time.monotonic() - started
-
-
-def _answer(step, outbox: Outbox, result: KernelResult, *args) -> bool:
-    """Run a timing step that may write to the child (the grader's own time, not the child's); False when the
-    child is gone (a crash: the session must end)."""
-    try:
-        with outbox.paused():
-            step(*args)
-        return True
-    except (BrokenPipeError, ConnectionResetError):
-        result.fail("crash", CHILD_GONE)
-        return False
 
 
 def _warm_meta_tensors() -> None:

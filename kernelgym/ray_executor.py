@@ -101,7 +101,7 @@ class GradingWorker:
 
     def zygote_pids(self) -> list[int]:
         """The pids of this actor's zygotes (for tests and debugging)."""
-        return [z.pid for mode in self._modes for z in self.grader.pool(mode).zygotes if z.pid]
+        return [z.pid for mode in self._modes for z in self.grader.sandbox.pool(mode).zygotes if z.pid]
 
 
 class RayExecutor:

@@ -512,14 +512,14 @@ def _start_and_join_thread() -> None:
 
 def test_protocol_refuses_a_repeated_or_forged_run_result():
     """Without seccomp in front: a second result for the same run index ends the session as a crash."""
-    from kernelgym.grader import _in_order
+    from kernelgym.sandbox_session import in_order
     from kernelgym.result import KernelResult
 
     order = [("run", 0), ("run", 1), ("run", 2), ("ablation", 0)]
     messages = [({"type": "run", "index": 0}, []), ({"type": "run", "index": 1}, []),
                 ({"type": "run", "index": 1}, []), ({"type": "run", "index": 2}, [])]
     result = KernelResult()
-    passed_on = [header["index"] for header, _ in _in_order(iter_closable(messages), result, order)]
+    passed_on = [header["index"] for header, _ in in_order(iter_closable(messages), result, order)]
     assert passed_on == [0, 1]
     assert result.failure == "crash" and "arrived twice" in result.error
 
@@ -533,12 +533,12 @@ def test_protocol_refuses_a_repeated_or_forged_run_result():
     [("run", True)],  # an index that only compares equal
 ])
 def test_protocol_refuses_out_of_range_or_out_of_order_results(messages):
-    from kernelgym.grader import _in_order
+    from kernelgym.sandbox_session import in_order
     from kernelgym.result import KernelResult
 
     order = [("run", 0), ("run", 1), ("run", 2), ("ablation", 0)]
     result = KernelResult()
-    passed_on = list(_in_order(iter_closable([({"type": k, "index": i}, []) for k, i in messages]), result, order))
+    passed_on = list(in_order(iter_closable([({"type": k, "index": i}, []) for k, i in messages]), result, order))
     assert len(passed_on) == len(messages) - 1 and result.failure == "crash"
 
 
@@ -559,7 +559,7 @@ def test_malformed_tensors_end_the_session(vector_add):
             closed.append(True)
 
     grader = Grader(GraderConfig(device="cpu", check_compile=False))
-    grader.session = session
+    grader.sandbox.session = session
     expected, ablation = grader._references(vector_add)
     result = KernelResult()
     grader._run(vector_add, "source", expected, ablation, result)

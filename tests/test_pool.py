@@ -27,7 +27,7 @@ def solution(problem) -> str:
 def test_batch_forks_from_several_zygotes_and_keeps_input_order(pool_grader):
     problems = [load_problem(PROBLEMS / "level1" / f"{name}.py")
                 for name in ("01_vector_add", "02_relu", "03_softmax", "02_relu", "01_vector_add")]
-    pool = pool_grader.pool("interpret")
+    pool = pool_grader.sandbox.pool("interpret")
     pool.warm()
     zygotes = [z.pid for z in pool.zygotes]
     assert len(set(zygotes)) == 2 and all(psutil.pid_exists(pid) for pid in zygotes)
@@ -38,7 +38,7 @@ def test_batch_forks_from_several_zygotes_and_keeps_input_order(pool_grader):
 
 
 def test_zygotes_killed_between_gradings_are_replaced(pool_grader, vector_add):
-    pool = pool_grader.pool("interpret")
+    pool = pool_grader.sandbox.pool("interpret")
     pool.warm()
     before = {z.pid for z in pool.zygotes}
     for pid in before:
@@ -55,7 +55,7 @@ def test_zygotes_killed_between_gradings_are_replaced(pool_grader, vector_add):
 
 def test_crashes_and_timeouts_never_poison_the_next_grading(pool_grader, vector_add):
     good = solution(vector_add)
-    pool = pool_grader.pool("interpret")
+    pool = pool_grader.sandbox.pool("interpret")
     pool.warm()
     zygotes = [z.pid for z in pool.zygotes]
     batch = [good, fenced(attack("infinite_loop")), good, fenced(attack("exit_in_forward")),
@@ -84,9 +84,9 @@ def test_grader_warm_starts_every_zygote_of_the_modes_it_uses():
     all ``workers`` zygotes of each, and no other mode."""
     with Grader(GraderConfig(device="cpu", workers=2, check_compile=True)) as grader:
         assert grader.warm() == grader.modes == ["interpret", "compile"]
-        assert set(grader._zygotes) == {"interpret", "compile"}
+        assert grader.sandbox.started_modes == {"interpret", "compile"}
         for mode in grader.modes:
-            pids = [z.pid for z in grader.pool(mode).zygotes]
+            pids = [z.pid for z in grader.sandbox.pool(mode).zygotes]
             assert len(pids) == 2 and all(psutil.pid_exists(pid) for pid in pids)
     assert Grader(GraderConfig(device="cpu", check_compile=False)).modes == ["interpret"]
     import torch

@@ -8,7 +8,7 @@ import torch
 
 from conftest import PROBLEMS
 from kernelgym import timing
-from kernelgym.grader import _in_order
+from kernelgym.sandbox_session import in_order
 from kernelgym.problem import load_problem
 from kernelgym.result import KernelResult
 from kernelgym.sandbox.protocol import encode_outputs
@@ -153,7 +153,7 @@ def test_timing_messages_out_of_order_end_the_session(problem, bad):
                 ({"type": "ready", "index": 0}, []), ({"type": "timed", "index": 0}, []),
                 ({"type": bad[0], "index": bad[1]}, [])]
     result = KernelResult()
-    passed = list(_in_order(iter(messages), result, order))
+    passed = list(in_order(iter(messages), result, order))
     assert len(passed) == 4 and result.failure == "crash"
 
 

@@ -116,7 +116,7 @@ class PythonGrader:
                         limits=sandbox.config.limits, payload=payload)
         record = KernelResult(problem="python_grader")  # carries the session's failure and isolation layers
         reply = None
-        for header, _ in sandbox.session("compile", job, record):
+        for header, _ in sandbox.sandbox.session("compile", job, record):
             if header.get("type") == "score" and reply is None:
                 reply = header
         layers = tuple(record.isolation + [str(x) for x in (reply or {}).get("isolation") or []])
