@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence, Union
 
 from ..rewards import DEFAULT_WEIGHTS, RewardWeights
-from .metrics import FAST_KEYS, pass_ks
+from .metrics import FAST_P, THRESHOLDS_KEY, fast_keys, pass_ks
 from .plots import PLOTS
 from .results import (RESULTS_FILE, RunMeta, SampleRow, compute_metrics, kernelgym_version, load_meta, read_rows,
                       rows_in_run, write_metrics)
@@ -31,8 +31,8 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS) -> list[str]:
-    """What each metric means; the reward formula is ``weights``'."""
+def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS, thresholds: Sequence[float] = FAST_P) -> list[str]:
+    """What each metric means; the reward formula is ``weights``', the fast_p thresholds are ``thresholds``."""
     return [
         "**format / compile / correct**: fraction of samples that were well formed (one Python block with "
         "`ModelNew` and a `@triton.jit` kernel), whose kernels all compiled for the GPU target, and that passed "
@@ -40,7 +40,8 @@ def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS) -> list[str]:
         "**pass@k**: the unbiased estimator 1 - C(n-c, k) / C(n, k) for a problem with n samples, c of them "
         "correct, averaged over problems: the chance that at least one of k samples is correct.",
         "**fast_p**: fraction of samples that are correct and more than p times faster than the eager PyTorch "
-        "reference (fast_0 counts correct samples whose speed was measured). Null where speed was not measured.",
+        "reference, for p = " + ", ".join(f"{p:g}" for p in thresholds) + " (`--fast-p`; fast_0 counts correct "
+        "samples whose speed was measured). Null where speed was not measured.",
         "**speedup**: geometric mean of the speedups of the correct samples.",
         "**hack rate**: fraction of samples refused as cheats (torch fallbacks, kernels that do not compute the "
         f"output, aliased or mutated tensors, ...), overall and by hack name; a hack scores reward "
@@ -106,16 +107,16 @@ class LoadedRun:
     metrics: dict
 
 
-def load_run(run_dir: Path) -> LoadedRun:
+def load_run(run_dir: Path, fast_p: Sequence[float] | None = None) -> LoadedRun:
     """Read a run folder and compute its metrics from the rows of ``results.jsonl`` that belong to the run
-    (:func:`kernelgym.bench.results.rows_in_run`).
+    (:func:`kernelgym.bench.results.rows_in_run`), with these fast_p thresholds (default: the run's).
 
     Raises:
         kernelgym.bench.results.RunError: The folder is missing, is not a run, or has no graded sample.
     """
     meta = load_meta(run_dir)
     rows = rows_in_run(meta, read_rows(run_dir / RESULTS_FILE))
-    return LoadedRun(meta.name or run_dir.name, run_dir, meta, rows, compute_metrics(meta, rows))
+    return LoadedRun(meta.name or run_dir.name, run_dir, meta, rows, compute_metrics(meta, rows, fast_p))
 
 
 def cell(metrics: dict, key: str) -> str:
@@ -143,11 +144,18 @@ def pass_columns(runs: Sequence[LoadedRun]) -> list[int]:
 
 
 def summary_columns(runs: Sequence[LoadedRun]) -> list[tuple[str, str]]:
-    """The summary columns with one pass@k column per k of :func:`pass_columns` and every fast_p."""
-    cols = [c for c in SUMMARY_COLUMNS if c[1] not in ("pass@1", *FAST_KEYS)]
+    """The summary columns with one pass@k column per k of :func:`pass_columns` and one per fast_p threshold of
+    any run."""
+    keys = fast_keys({THRESHOLDS_KEY: thresholds_of(runs)})
+    cols = [c for c in SUMMARY_COLUMNS if c[1] != "pass@1" and not c[1].startswith("fast_")]
     at = cols.index(("speedup", "geomean_speedup"))
-    extra = [(f"pass@{k}", f"pass@{k}") for k in pass_columns(runs)] + [(key, key) for key in FAST_KEYS]
+    extra = [(f"pass@{k}", f"pass@{k}") for k in pass_columns(runs)] + [(key, key) for key in keys]
     return cols[:at] + extra + cols[at:]
+
+
+def thresholds_of(runs: Sequence[LoadedRun]) -> list[float]:
+    """The fast_p thresholds of any of the runs, sorted."""
+    return sorted({float(p) for r in runs for p in r.metrics.get(THRESHOLDS_KEY, FAST_P)})
 
 
 def level_groups(runs: Sequence[LoadedRun]) -> list[tuple[str, str | None]]:
@@ -247,7 +255,7 @@ def build_blocks(runs: Sequence[LoadedRun]) -> list[Block]:
     blocks += [Heading("Plots")] + plot_blocks(runs)
     blocks += [Heading("Hacks"), hack_table(runs)]
     blocks += [Heading("Per-problem reward (variance study)")] + spread_blocks(runs)
-    blocks += [Heading("What the metrics mean"), Items(METRIC_NOTES)]
+    blocks += [Heading("What the metrics mean"), Items(metric_notes(thresholds=thresholds_of(runs)))]
     return blocks
 
 
@@ -344,9 +352,15 @@ def unique_labels(runs: list[LoadedRun]) -> list[LoadedRun]:
     return runs
 
 
-def report_runs(run_dirs: Sequence[Path], out: Path | None = None) -> tuple[Path, Path]:
+def report_runs(run_dirs: Sequence[Path], out: Path | None = None,
+                fast_p: Sequence[float] | None = None) -> tuple[Path, Path]:
     """``kernelgym report``: recompute each run's metrics from its ``results.jsonl`` (rewriting its
     ``metrics.json``) and write the report, into the run folder for one run, into ``out`` for several.
+
+    Args:
+        run_dirs: The run folders.
+        out: The report's folder (required for several runs).
+        fast_p: The fast_p thresholds (default: each run's own, from its ``run.json``).
 
     Raises:
         kernelgym.bench.results.RunError: A folder is not a run, or several runs were given without ``out``.
@@ -355,7 +369,7 @@ def report_runs(run_dirs: Sequence[Path], out: Path | None = None) -> tuple[Path
 
     if len(run_dirs) > 1 and out is None:
         raise RunError("several runs need --out DIR for the comparison report")
-    runs = unique_labels([load_run(Path(d)) for d in run_dirs])
+    runs = unique_labels([load_run(Path(d), fast_p) for d in run_dirs])
     for run in runs:
         write_metrics(run.run_dir, run.metrics)
     return write_report(runs, out if out is not None else runs[0].run_dir)
