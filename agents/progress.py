@@ -26,8 +26,6 @@ from transformers import TrainerCallback
 SILENCED = (
     # transformers 5 renamed the method; TRL and peft still call the old name on every step. Nothing to do for us.
     (FutureWarning, r"`is_gradient_checkpointing` is deprecated"),
-    # PyTorch's DataLoader on a machine without a GPU: pinning is skipped, which is what a CPU run wants.
-    (UserWarning, r"'pin_memory' argument is set as true but no accelerator is found"),
 )
 
 
