@@ -1,6 +1,8 @@
 """The benchmark report: one or several runs side by side, as Markdown (for a README or a pull request, with its
 plots as PNG files beside it) and as one self-contained HTML file (plots embedded as base64 PNGs, no scripts,
-no external resources, so it opens offline).
+no external resources, so it opens offline). Both end with every sample's verdict, error and code
+(:mod:`kernelgym.bench.samples`); the HTML page filters them by verdict with CSS alone, and its
+Content-Security-Policy (:data:`CSP`) forbids scripts, so model-written text can never run in it.
 
 Both renderings come from the same list of blocks (:func:`build_blocks`), so they never disagree.
 """
@@ -15,6 +17,10 @@ from typing import Sequence, Union
 from ..rewards import DEFAULT_WEIGHTS, RewardWeights
 from .metrics import FAST_P, THRESHOLDS_KEY, fast_keys, pass_ks
 from .plots import PLOTS
+from .samples import SampleDetails, filter_css, sample_details
+from .samples import STYLE as SAMPLES_STYLE
+from .samples import to_html as samples_html
+from .samples import to_markdown as samples_markdown
 from .results import (RESULTS_FILE, RunMeta, SampleRow, compute_metrics, kernelgym_version, load_meta, read_rows,
                       rows_in_run, write_metrics)
 
@@ -85,7 +91,7 @@ class Figure:
     png: bytes
 
 
-Block = Union[Heading, Para, Items, Table, Figure]
+Block = Union[Heading, Para, Items, Table, Figure, SampleDetails]
 
 
 @dataclass
@@ -256,6 +262,12 @@ def build_blocks(runs: Sequence[LoadedRun]) -> list[Block]:
     blocks += [Heading("Hacks"), hack_table(runs)]
     blocks += [Heading("Per-problem reward (variance study)")] + spread_blocks(runs)
     blocks += [Heading("What the metrics mean"), Items(metric_notes(thresholds=thresholds_of(runs)))]
+    blocks += [Heading("Samples: verdicts, errors and code"),
+               Para("Every sample by level and problem: its verdict (`correct`, `hack`, or where it failed: "
+                    "`format`, `compile`, `incorrect`, `runtime`, `timeout`, ...), reward, tests passed, hack flags, "
+                    "the grader's error and the completion as graded. The HTML report filters them by verdict; "
+                    "this Markdown lists the failed ones with the first line of each error."),
+               sample_details([(r.label, r.rows) for r in runs])]
     return blocks
 
 
@@ -276,6 +288,8 @@ def to_markdown(blocks: Sequence[Block], plots_dir: str = PLOTS_DIR) -> str:
             parts.append("\n".join(lines))
         elif isinstance(b, Figure):
             parts.append(f"![{b.title}]({plots_dir}/{b.name}.png)")
+        elif isinstance(b, SampleDetails):
+            parts.append(samples_markdown(b))
     return "\n\n".join(parts) + "\n"
 
 
@@ -286,7 +300,10 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
 img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
 code { background: #f4f4f4; padding: 0 0.2em; }
+pre code { background: none; padding: 0; }
 """
+# No script may run in the page, whatever a completion or an error smuggles into it; images only as data: URLs.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def inline(text: str) -> str:
@@ -307,7 +324,7 @@ def inline(text: str) -> str:
 
 def to_html(blocks: Sequence[Block]) -> str:
     """One self-contained HTML page; figures are embedded as base64 PNG data URLs."""
-    body = []
+    body, style = [], STYLE
     for b in blocks:
         if isinstance(b, Heading):
             body.append(f"<h{b.level}>{inline(b.text)}</h{b.level}>")
@@ -323,9 +340,13 @@ def to_html(blocks: Sequence[Block]) -> str:
             data = base64.b64encode(b.png).decode()
             body.append(f'<img alt="{html.escape(b.title)}" data-plot="{b.name}" '
                         f'src="data:image/png;base64,{data}">')
+        elif isinstance(b, SampleDetails):
+            body.append(samples_html(b))
+            style += SAMPLES_STYLE + filter_css(b.views) + "\n"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             "<title>KernelGym benchmark report</title>"
-            f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 def write_report(runs: Sequence[LoadedRun], out_dir: Path) -> tuple[Path, Path]:
