@@ -72,3 +72,22 @@ def test_a_bad_threshold_is_refused_with_the_option_named(tmp_path, capsys):
         main(["report", str(tmp_path), "--fast-p", "1,fast"])
     assert exit_.value.code == 2
     assert "--fast-p: 'fast' is not a number" in capsys.readouterr().err
+
+
+def test_terminal_summary_has_a_column_per_threshold_where_speed_was_measured(tmp_path):
+    import io
+
+    from kernelgym.bench.metrics import Sample, run_metrics
+    from kernelgym.bench.run import print_summary
+
+    rows = [Sample("a", 1, True, True, True, (), speedup, 1.0) for speedup in (0.9, 1.3, 2.5)]
+    for measured in (True, False):
+        metrics = {"run": {"policy": "p", "problems": "d"},
+                   **run_metrics(rows, speed_measured=measured, thresholds=(1.25, 2.0))}
+        out = io.StringIO()
+        print_summary(metrics, tmp_path, file=out)
+        header = next(line for line in out.getvalue().splitlines() if "pass@1" in line)
+        assert ("fast_1.25" in header and "fast_2" in header) is measured
+        if measured:
+            values = next(line for line in out.getvalue().splitlines() if line.strip("│ ").startswith("all"))
+            assert f"{metrics['fast_1.25']:.3f}" in values and f"{metrics['fast_2']:.3f}" in values
