@@ -179,6 +179,7 @@ def filter_css(views: Sequence[SampleView]) -> str:
     for key, _, _ in _filters(views):
         rules.append(f"#show-{key}:checked ~ .filters label[for=show-{key}] "
                      "{ background: #2c5f8a; border-color: #2c5f8a; color: #fff; }")
+        rules.append(f"#show-{key}:focus-visible ~ .filters label[for=show-{key}] {{ outline: 2px solid #e67e22; }}")
         if key == "all":
             continue
         hidden, shown = ((".sample.v-correct", ".sample:not(.v-correct)") if key == "failed"
@@ -211,10 +212,13 @@ def _sample_html(v: SampleView, several_runs: bool) -> str:
 
 def _problem_html(problem: str, views: list[SampleView], runs: list[str]) -> str:
     several = len(runs) > 1
-    counts = " · ".join(
-        f"{html.escape(run) + ': ' if several else ''}{sum(v.verdict == 'correct' for v in mine)}/{len(mine)} correct"
-        for run in runs for mine in [[v for v in views if v.run == run]] if mine)
-    return (f'<div class="problem"><h4>{html.escape(problem)} <span class="muted">{counts}</span></h4>\n'
+    counts = []
+    for run in runs:
+        mine = [v for v in views if v.run == run]
+        if mine:
+            correct = sum(v.verdict == "correct" for v in mine)
+            counts.append(f"{html.escape(run) + ': ' if several else ''}{correct}/{len(mine)} correct")
+    return (f'<div class="problem"><h4>{html.escape(problem)} <span class="muted">{" · ".join(counts)}</span></h4>\n'
             + "\n".join(_sample_html(v, several) for v in views) + "\n</div>")
 
 
