@@ -1,4 +1,5 @@
-"""What ``kernelgym train`` shows a person while it runs: one progress display with the numbers that matter.
+"""What ``kernelgym train`` (and ``kernelgym sft``) shows a person while it runs: one progress display with the
+numbers that matter.
 
 TRL's trainer prints every log as a raw Python dict (thirty-odd keys a step) on stdout. The recipe turns that off
 (``disable_tqdm=True`` and the ``PrinterCallback`` removed) and shows instead, on stderr:
@@ -6,6 +7,8 @@ TRL's trainer prints every log as a raw Python dict (thirty-odd keys a step) on 
 - in a terminal, a rich progress bar: ``step 12/300``, the training reward and each reward component (the mean
   of the last logged step), the validation reward once measured, elapsed time and time left;
 - elsewhere (a log file, CI), one line per log with the same numbers.
+
+A run without rewards (``kernelgym sft``) shows its training loss instead.
 
 Every metric still goes to ``metrics.jsonl`` (:class:`kernelgym.agents.callbacks.MetricsLog`).
 
@@ -31,12 +34,16 @@ SILENCED = (
 
 @contextlib.contextmanager
 def quiet_libraries():
-    """Within the block: the warnings of :data:`SILENCED` are ignored and transformers' download/loading
-    progress bars ("Loading weights", "Writing model shards") are off; both are restored afterwards."""
+    """Within the block: the warnings of :data:`SILENCED` are ignored, and the progress bars of transformers'
+    model loading ("Loading weights", "Writing model shards") and of datasets' preprocessing ("Tokenizing train
+    dataset", run by TRL's SFT trainer) are off; all is restored afterwards."""
+    import datasets
     from transformers.utils import logging as hf_logging
 
     bars = hf_logging.is_progress_bar_enabled()
+    dataset_bars = datasets.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
+    datasets.disable_progress_bars()
     try:
         with warnings.catch_warnings():
             for category, message in SILENCED:
@@ -45,6 +52,8 @@ def quiet_libraries():
     finally:
         if bars:
             hf_logging.enable_progress_bar()
+        if dataset_bars:
+            datasets.enable_progress_bars()
 
 
 def component_name(key: str) -> str | None:
@@ -66,12 +75,14 @@ class Numbers:
         components: Each reward component's mean at the last logged step, in the order first logged.
         eval_reward: The last validation reward (None until measured).
         eval_step: The step it was measured at.
+        loss: The training loss of the last logged step, shown only by runs that log no reward (SFT).
     """
 
     reward: float | None = None
     components: dict[str, float] = field(default_factory=dict)
     eval_reward: float | None = None
     eval_step: int | None = None
+    loss: float | None = None
 
     def update(self, logs: dict, step: int) -> bool:
         """Take the numbers of one log; True when it held any (a training or a validation log).
@@ -83,8 +94,13 @@ class Numbers:
         (True, 'reward 0.500 (format 0.100)  validation 0.250 @ step 4')
         >>> n.update({"train_runtime": 1.0}, 4)
         False
+        >>> sft = Numbers()
+        >>> sft.update({"loss": 1.25, "grad_norm": 3.0}, 1), sft.text()
+        (True, 'loss 1.250')
         """
         seen = False
+        if isinstance(logs.get("loss"), (int, float)):
+            self.loss, seen = float(logs["loss"]), True
         if isinstance(logs.get("reward"), (int, float)):
             self.reward, seen = float(logs["reward"]), True
             for key, value in logs.items():
@@ -97,7 +113,7 @@ class Numbers:
 
     def text(self) -> str:
         """The numbers in one short line."""
-        parts = []
+        parts = [f"loss {self.loss:.3f}"] if self.reward is None and self.loss is not None else []
         if self.reward is not None:
             parts.append(f"reward {self.reward:.3f}")
             if self.components:
@@ -121,7 +137,7 @@ class TrainProgress(TrainerCallback):
     """The progress display of a training run (a trainer callback, and a context manager around the run).
 
     Args:
-        max_steps: The steps of the run.
+        max_steps: The steps of the run (0 or less: not known until training starts, as with ``--epochs``).
         enabled: Show anything (False in every process but the first under ``accelerate launch``).
         console: A ``rich.console.Console`` (default: one on stderr); a terminal gets a live bar, anything else a
             line per log.
@@ -153,7 +169,8 @@ class TrainProgress(TrainerCallback):
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
                                  TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
                                  TextColumn("{task.fields[numbers]}"), console=self._console)
-            self._task = self._bar.add_task("step", total=self.max_steps, numbers="")
+            self._task = self._bar.add_task("step", total=self.max_steps if self.max_steps > 0 else None,
+                                            numbers="")
             self._bar.start()
         return self
 
