@@ -134,7 +134,8 @@ def duration(seconds: float) -> str:
 
 
 class TrainProgress(TrainerCallback):
-    """The progress display of a training run (a trainer callback, and a context manager around the run).
+    """The progress display of a training run: a trainer callback, and a context manager around the whole run
+    (model loading included: the display says ``starting`` until the first validation or training step).
 
     Args:
         max_steps: The steps of the run (0 or less: not known until training starts, as with ``--epochs``).
@@ -169,12 +170,16 @@ class TrainProgress(TrainerCallback):
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
                                  TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
                                  TextColumn("{task.fields[numbers]}"), console=self._console)
-            self._task = self._bar.add_task("step", total=self.max_steps if self.max_steps > 0 else None,
+            self._task = self._bar.add_task("starting", total=self.max_steps if self.max_steps > 0 else None,
                                             numbers="")
             self._bar.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End the live display (its last state stays on screen); later logs, if any, print as lines."""
         if self._bar is not None:
             self._bar.stop()
             self._bar = None

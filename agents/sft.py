@@ -82,13 +82,14 @@ def reference_rows(envs, weights, size: int | None, balance_by: str | None, seed
 
 def sft(config: SFTRunConfig) -> SFTRun:
     """Run the supervised warm-up as ``config`` says; see the module docstring."""
-    from .progress import quiet_libraries
+    from .progress import TrainProgress, quiet_libraries
+    from .train import is_first_process
 
-    with quiet_libraries():
-        return _sft(config)
+    with quiet_libraries(), TrainProgress(config.max_steps, enabled=is_first_process()) as progress:
+        return _sft(config, progress)
 
 
-def _sft(config: SFTRunConfig) -> SFTRun:
+def _sft(config: SFTRunConfig, progress: "TrainProgress") -> SFTRun:
     trl_version = check_trl()
     import torch
     from datasets import Dataset
@@ -98,7 +99,6 @@ def _sft(config: SFTRunConfig) -> SFTRun:
     from transformers import PrinterCallback
 
     from .callbacks import MetricsLog, plot_metrics
-    from .progress import TrainProgress
     from .train import is_first_process, load_model, lora_targets, resolve_bf16
 
     # 1. Rows: reference answers of the train split, in the environments' own prompt format ---------------------
@@ -152,12 +152,10 @@ def _sft(config: SFTRunConfig) -> SFTRun:
         (out / "metrics.jsonl").unlink(missing_ok=True)  # a run into an old folder starts a new log
         save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
              train_rows=len(rows), tasks=sorted({f"{r['env_id']}:{r['task_id']}" for r in rows}))
-    progress = TrainProgress(config.max_steps, enabled=first)
     trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                          peft_config=lora, callbacks=[MetricsLog(out / "metrics.jsonl"), progress])
     trainer.remove_callback(PrinterCallback)  # it prints every log as a raw dict; metrics.jsonl has them all
-    with progress:
-        trainer.train()
+    trainer.train()
 
     # 4. The adapter, and the base model with the adapter merged (loaded afresh, so the trainer's model is intact)
     trainer.save_model(str(out / "adapter"))
@@ -169,6 +167,7 @@ def _sft(config: SFTRunConfig) -> SFTRun:
         keep_tiny_marker(config, out)
         plot_metrics(out / "metrics.jsonl", out / "loss_curve.png", title="SFT: " + ", ".join(config.env),
                      keys=("loss",))
+        progress.stop()
         print(f"trained {trainer.state.global_step} steps on {len(rows)} reference answers; merged model in "
               f"{out / 'merged'}", file=sys.stderr)
     return SFTRun(out=out, config=config, rows=rows, trainer=trainer)

@@ -70,13 +70,13 @@ class TrainRun:
 
 def train(config: TrainConfig) -> TrainRun:
     """Run GRPO-LoRA as ``config`` says; see the module docstring for the steps and the run folder."""
-    from .progress import quiet_libraries
+    from .progress import TrainProgress, quiet_libraries
 
-    with quiet_libraries():
-        return _train(config)
+    with quiet_libraries(), TrainProgress(config.max_steps, enabled=is_first_process()) as progress:
+        return _train(config, progress)
 
 
-def _train(config: TrainConfig) -> TrainRun:
+def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     trl_version = check_trl()
     import torch
     from datasets import Dataset
@@ -88,7 +88,6 @@ def _train(config: TrainConfig) -> TrainRun:
 
     from .callbacks import KeepBest, MetricsLog, plot_metrics
     from .data import build_rows, drop_flat, variance_study
-    from .progress import TrainProgress
 
     cuda = torch.cuda.is_available()
     if config.vllm and not cuda:  # before anything in the run folder is touched
@@ -134,7 +133,6 @@ def _train(config: TrainConfig) -> TrainRun:
 
     # 5. Train --------------------------------------------------------------------------------------------------
     keep_best = KeepBest(out / "best")
-    progress = TrainProgress(config.max_steps, enabled=first)
     trainer = GRPOTrainer(model=model, reward_funcs=reward_funcs, args=args,
                           train_dataset=Dataset.from_list(train_rows),
                           eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
@@ -142,14 +140,12 @@ def _train(config: TrainConfig) -> TrainRun:
                           callbacks=[MetricsLog(out / "metrics.jsonl"), keep_best, progress])
     trainer.remove_callback(PrinterCallback)  # it prints every log as a raw dict; metrics.jsonl has them all
     run = TrainRun(out=out, config=config, trainer=trainer, router=router)
-    with progress:
-        if eval_rows:
-            progress.phase("validation")
-            run.baseline = trainer.evaluate()
-        trainer.train()
-        if eval_rows:  # the validation reward after the last step (evaluated just now on an --eval-steps boundary)
-            done = keep_best.last_step == trainer.state.global_step
-            run.final = keep_best.last if done else trainer.evaluate()
+    if eval_rows:
+        run.baseline = trainer.evaluate()
+    trainer.train()
+    if eval_rows:  # the validation reward after the last step (evaluated just now on an --eval-steps boundary)
+        done = keep_best.last_step == trainer.state.global_step
+        run.final = keep_best.last if done else trainer.evaluate()
     trainer.save_model(str(out / "adapter"))
     summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
                "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
@@ -157,6 +153,7 @@ def _train(config: TrainConfig) -> TrainRun:
     if first:
         plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        progress.stop()
         print(summary_line(summary, out), file=sys.stderr)
     return run
 
