@@ -81,11 +81,10 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     import torch
     from datasets import Dataset
     from peft import LoraConfig
+    from transformers import PrinterCallback
     from trl import GRPOConfig, GRPOTrainer
 
     from ..trl_rewards import RewardRouter
-    from transformers import PrinterCallback
-
     from .callbacks import KeepBest, MetricsLog, plot_metrics
     from .data import build_rows, drop_flat, variance_study
 
@@ -158,23 +157,6 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     return run
 
 
-def summary_line(summary: dict, out: Path) -> str:
-    """The run's outcome in one sentence for the person who started it (``summary.json`` has the numbers).
-
-    >>> print(summary_line({"steps": 3, "baseline_eval_reward": 0.1, "final_eval_reward": 0.25,
-    ...                     "best_eval_reward": 0.3, "best_step": 2, "gradings": 48}, Path("runs/x")))
-    trained 3 steps (48 gradings); validation reward 0.100 -> 0.250 (best 0.300 at step 2); adapter in runs/x/adapter
-    """
-    text = f"trained {summary['steps']} steps ({summary['gradings']} gradings)"
-    if summary.get("final_eval_reward") is not None:
-        baseline = summary.get("baseline_eval_reward")
-        text += (f"; validation reward {baseline:.3f} -> {summary['final_eval_reward']:.3f}" if baseline is not None
-                 else f"; validation reward {summary['final_eval_reward']:.3f}")
-        if summary.get("best_eval_reward") is not None:
-            text += f" (best {summary['best_eval_reward']:.3f} at step {summary['best_step']})"
-    return text + f"; adapter in {out / 'adapter'}"
-
-
 def is_first_process() -> bool:
     """True in the process that writes the run folder (the only one, or rank 0 under ``accelerate launch``)."""
     import os
@@ -220,6 +202,23 @@ def resolve_bf16(config, cuda: bool) -> bool:
     import torch
 
     return bool(cuda and torch.cuda.is_bf16_supported())
+
+
+def summary_line(summary: dict, out: Path) -> str:
+    """The run's outcome in one sentence for the person who started it (``summary.json`` has the numbers).
+
+    >>> print(summary_line({"steps": 3, "baseline_eval_reward": 0.1, "final_eval_reward": 0.25,
+    ...                     "best_eval_reward": 0.3, "best_step": 2, "gradings": 48}, Path("runs/x")))
+    trained 3 steps (48 gradings); validation reward 0.100 -> 0.250 (best 0.300 at step 2); adapter in runs/x/adapter
+    """
+    text = f"trained {summary['steps']} steps ({summary['gradings']} gradings)"
+    if summary.get("final_eval_reward") is not None:
+        baseline = summary.get("baseline_eval_reward")
+        text += (f"; validation reward {baseline:.3f} -> {summary['final_eval_reward']:.3f}" if baseline is not None
+                 else f"; validation reward {summary['final_eval_reward']:.3f}")
+        if summary.get("best_eval_reward") is not None:
+            text += f" (best {summary['best_eval_reward']:.3f} at step {summary['best_step']})"
+    return text + f"; adapter in {out / 'adapter'}"
 
 
 def lora_targets(spec: str) -> str | list[str]:
