@@ -265,8 +265,8 @@ def build_blocks(runs: Sequence[LoadedRun]) -> list[Block]:
     blocks += [Heading("Samples: verdicts, errors and code"),
                Para("Every sample by level and problem: its verdict (`correct`, `hack`, or where it failed: "
                     "`format`, `compile`, `incorrect`, `runtime`, `timeout`, ...), reward, tests passed, hack flags, "
-                    "the grader's error and the completion as graded. The HTML report filters them by verdict; "
-                    "this Markdown lists the failed ones with the first line of each error."),
+                    "the grader's error and the completion as graded. `report.html` shows them all and filters "
+                    "them by verdict; `report.md` lists the failed ones with the gist of each error."),
                sample_details([(r.label, r.rows) for r in runs])]
     return blocks
 
