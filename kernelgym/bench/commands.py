@@ -61,7 +61,7 @@ def add_commands(commands, grader_options) -> None:
                                                               "rate limits and server errors (default 4)")
     group.add_argument("--request-timeout", type=float, default=600.0, help="seconds per request (default 600)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    _fast_p_option(bench, "(default 0,1,1.2,1.5,2)")
+    _fast_p_option(bench, None)
 
     report = commands.add_parser("report", help="regenerate a run's metrics and report, or compare runs side "
                                                 "by side", description="Recompute metrics.json from results.jsonl "
@@ -73,8 +73,11 @@ def add_commands(commands, grader_options) -> None:
     _fast_p_option(report, "(default: each run's own, from its run.json)")
 
 
-def _fast_p_option(parser, default: str) -> None:
-    from .metrics import parse_thresholds
+def _fast_p_option(parser, default: str | None) -> None:
+    """Add ``--fast-p``; ``default`` says what leaving it out means (None: the default thresholds)."""
+    from .metrics import FAST_P, parse_thresholds
+
+    default = default or "(default " + ",".join(f"{p:g}" for p in FAST_P) + ")"
 
     def thresholds(text: str) -> tuple[float, ...]:
         try:
