@@ -7,7 +7,8 @@ Two ``transformers.TrainerCallback`` objects watch the trainer without changing 
 - :class:`KeepBest` saves the adapter to ``best/`` whenever the validation reward beats the best so far, and
   records the step and the value in ``best/best.json``.
 
-:func:`plot_metrics` draws ``reward_curve.png`` from ``metrics.jsonl`` at the end of a run.
+:func:`plot_metrics` draws ``reward_curve.png`` from ``metrics.jsonl`` at the end of a run: one panel for the
+reward and one per reward component, each with its training and validation curve.
 """
 from __future__ import annotations
 
@@ -73,50 +74,92 @@ def read_metrics(path: str | Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+Curve = tuple[list[int], list[float]]
+
+
+def reward_panels(records: list[dict], keys: tuple[str, ...] | None = None) -> list[tuple[str, dict[str, Curve]]]:
+    """The panels of the reward plot, as ``(title, {legend label: (steps, values)})``: the total reward first, then
+    one per reward component, each with its training and validation curve; with ``keys``, one panel per key.
+
+    >>> records = [{"step": 1, "reward": 0.5, "rewards/format/mean": 0.1, "rewards/format/std": 0.0},
+    ...            {"step": 1, "eval_reward": 0.4, "eval_rewards/format/mean": 0.1}]
+    >>> [(title, sorted(curves)) for title, curves in reward_panels(records)]
+    [('reward', ['training', 'validation']), ('format', ['training', 'validation'])]
+    """
+    panels: dict[str, dict[str, Curve]] = {}
+    for record in records:
+        for key, value in record.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+                continue
+            if keys:
+                title, label = (key, key) if key in keys else (None, None)
+            else:
+                title, label = _panel_of(key)
+            if title is not None:
+                steps, values = panels.setdefault(title, {}).setdefault(label, ([], []))
+                steps.append(record["step"])
+                values.append(value)
+    order = list(keys) if keys else ["reward"]
+    return [(t, panels[t]) for t in order if t in panels] + [(t, c) for t, c in panels.items() if t not in order]
+
+
+def _panel_of(key: str) -> tuple[str | None, str | None]:
+    """``(panel title, legend label)`` of a GRPO log key, or ``(None, None)`` for a key the plot leaves out."""
+    if key in ("reward", "eval_reward"):
+        return "reward", "validation" if key.startswith("eval_") else "training"
+    for prefix, label in (("rewards/", "training"), ("eval_rewards/", "validation")):
+        if key.startswith(prefix) and key.endswith("/mean"):
+            return key[len(prefix):-len("/mean")], label
+    return None, None
+
+
 def plot_metrics(metrics_path: str | Path, png: str | Path, title: str = "",
                  keys: tuple[str, ...] | None = None) -> Path | None:
-    """Plot the training reward, each ``rewards/<component>/mean`` and the validation reward against the step.
+    """Plot :func:`reward_panels` of a ``metrics.jsonl`` file against the step, one panel each, in a grid.
 
     Args:
         metrics_path: A ``metrics.jsonl`` file.
         png: The image to write.
-        title: The plot's title.
-        keys: Plot these metrics instead (e.g. ``("loss",)`` for SFT).
+        title: The figure's title.
+        keys: Plot these metrics instead, one panel each (e.g. ``("loss",)`` for SFT).
 
     Returns:
         The image's path, or None when there was nothing to plot or matplotlib is not installed.
     """
-    records = read_metrics(metrics_path)
+    panels = reward_panels(read_metrics(metrics_path), keys)
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         return None
-    curves: dict[str, tuple[list[int], list[float]]] = {}
-    for record in records:
-        for key, value in record.items():
-            if (key in keys) if keys else (key in ("reward", "eval_reward") or (
-                    key.startswith(("rewards/", "eval_rewards/")) and key.endswith("/mean"))):
-                if isinstance(value, (int, float)) and math.isfinite(value):
-                    steps, values = curves.setdefault(key, ([], []))
-                    steps.append(record["step"])
-                    values.append(value)
-    if not curves:
+    if not panels:
         return None
-    figure, axis = plt.subplots(figsize=(8, 4.5))
-    for key in sorted(curves, key=lambda k: (k not in ("reward", "eval_reward"), k)):
-        steps, values = curves[key]
-        style = {"linewidth": 2.0} if key in ("reward", "eval_reward") else {"linewidth": 0.8, "alpha": 0.7}
-        axis.plot(steps, values, marker="o" if key.startswith("eval") else None, markersize=3, label=key, **style)
-    axis.set_xlabel("step")
-    axis.set_ylabel(", ".join(keys) if keys else "mean reward")
-    axis.set_title(title)
-    axis.grid(alpha=0.3)
-    axis.legend(fontsize=7, loc="best")
+    columns = 1 if len(panels) == 1 else 2 if len(panels) <= 4 else 3
+    rows = -(-len(panels) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.6 * columns if columns > 1 else 8, 3.2 * rows + 0.4),
+                                squeeze=False)
+    for axis, (name, curves) in zip(axes.flat, panels):
+        for label in sorted(curves, key=lambda k: k != "training"):
+            steps, values = curves[label]
+            validation = label == "validation"
+            axis.plot(steps, values, marker="o" if validation or len(steps) < 20 else None, markersize=3,
+                      linewidth=1.6, label=label)
+        axis.set_title(name if keys or name == "reward" else f"component: {name}", fontsize=10)
+        axis.set_xlabel("step")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_ylabel(name if keys else "mean reward")
+        axis.grid(alpha=0.3)
+        if len(curves) > 1:
+            axis.legend(fontsize=8, loc="best")
+    for axis in list(axes.flat)[len(panels):]:
+        axis.set_visible(False)
+    if title:
+        figure.suptitle(title)
     figure.tight_layout()
-    figure.savefig(png, dpi=120)
+    figure.savefig(png, dpi=110)
     plt.close(figure)
     return Path(png)
 

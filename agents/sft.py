@@ -19,7 +19,6 @@ tokenizer), ``checkpoints/``, and ``base-model/`` with ``--model tiny``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +82,21 @@ def reference_rows(envs, weights, size: int | None, balance_by: str | None, seed
 
 def sft(config: SFTRunConfig) -> SFTRun:
     """Run the supervised warm-up as ``config`` says; see the module docstring."""
+    from .progress import TrainProgress, quiet_libraries
+    from .train import is_first_process
+
+    with quiet_libraries(), TrainProgress(config.max_steps, enabled=is_first_process()) as progress:
+        return _sft(config, progress)
+
+
+def _sft(config: SFTRunConfig, progress: "TrainProgress") -> SFTRun:
     trl_version = check_trl()
     import torch
     from datasets import Dataset
     from peft import LoraConfig, PeftModel
     from trl import SFTConfig, SFTTrainer
+
+    from transformers import PrinterCallback
 
     from .callbacks import MetricsLog, plot_metrics
     from .train import is_first_process, load_model, lora_targets, resolve_bf16
@@ -129,10 +138,12 @@ def sft(config: SFTRunConfig) -> SFTRun:
         logging_steps=config.logging_steps,
         logging_first_step=True,
         report_to="none",
+        disable_tqdm=True,  # the run shows its own progress display (kernelgym.agents.progress)
         save_strategy="steps",
         save_steps=config.save_steps,
         save_total_limit=config.save_total_limit,
         dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
     )
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
@@ -142,7 +153,8 @@ def sft(config: SFTRunConfig) -> SFTRun:
         save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
              train_rows=len(rows), tasks=sorted({f"{r['env_id']}:{r['task_id']}" for r in rows}))
     trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
-                         peft_config=lora, callbacks=[MetricsLog(out / "metrics.jsonl")])
+                         peft_config=lora, callbacks=[MetricsLog(out / "metrics.jsonl"), progress])
+    trainer.remove_callback(PrinterCallback)  # it prints every log as a raw dict; metrics.jsonl has them all
     trainer.train()
 
     # 4. The adapter, and the base model with the adapter merged (loaded afresh, so the trainer's model is intact)
@@ -155,8 +167,9 @@ def sft(config: SFTRunConfig) -> SFTRun:
         keep_tiny_marker(config, out)
         plot_metrics(out / "metrics.jsonl", out / "loss_curve.png", title="SFT: " + ", ".join(config.env),
                      keys=("loss",))
-        print(json.dumps({"steps": trainer.state.global_step, "rows": len(rows), "merged": str(out / "merged")}),
-              file=sys.stderr)
+        progress.stop()
+        print(f"trained {trainer.state.global_step} steps on {len(rows)} reference answers; merged model in "
+              f"{out / 'merged'}", file=sys.stderr)
     return SFTRun(out=out, config=config, rows=rows, trainer=trainer)
 
 

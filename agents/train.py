@@ -13,11 +13,14 @@ environments, and reads top to bottom:
 5. ``GRPOTrainer``, a validation pass before training (the baseline), training with validation every
    ``--eval-steps``, the final adapter, and the reward plot.
 
+While it runs, stderr shows one progress display (:mod:`kernelgym.agents.progress`): the step, the reward and
+each component, the validation reward, the time left; TRL's raw metric dicts go to ``metrics.jsonl`` only.
+
 The run folder::
 
     config.json       every setting, the resolved TRL arguments, library versions
     metrics.jsonl     one line per log: reward, rewards/<component>/mean, eval_reward, loss, ...
-    reward_curve.png  training and validation reward against the step
+    reward_curve.png  the reward and each of its components (training and validation) against the step
     summary.json      baseline and final validation reward, the best step
     adapter/          the final LoRA adapter (and tokenizer)
     best/             the adapter with the best validation reward (best.json says when)
@@ -67,10 +70,18 @@ class TrainRun:
 
 def train(config: TrainConfig) -> TrainRun:
     """Run GRPO-LoRA as ``config`` says; see the module docstring for the steps and the run folder."""
+    from .progress import TrainProgress, quiet_libraries
+
+    with quiet_libraries(), TrainProgress(config.max_steps, enabled=is_first_process()) as progress:
+        return _train(config, progress)
+
+
+def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     trl_version = check_trl()
     import torch
     from datasets import Dataset
     from peft import LoraConfig
+    from transformers import PrinterCallback
     from trl import GRPOConfig, GRPOTrainer
 
     from ..trl_rewards import RewardRouter
@@ -111,7 +122,8 @@ def train(config: TrainConfig) -> TrainRun:
         train_rows = drop_flat(train_rows, report)
 
     # 4. TRL and peft settings, all explicit ------------------------------------------------------------------
-    args = grpo_args(config, out, GRPOConfig, bf16=resolve_bf16(config, cuda), evaluate=bool(eval_rows))
+    args = grpo_args(config, out, GRPOConfig, bf16=resolve_bf16(config, cuda), evaluate=bool(eval_rows),
+                     pin_memory=cuda)
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
     if first:
@@ -124,7 +136,8 @@ def train(config: TrainConfig) -> TrainRun:
                           train_dataset=Dataset.from_list(train_rows),
                           eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
                           processing_class=tokenizer, peft_config=lora,
-                          callbacks=[MetricsLog(out / "metrics.jsonl"), keep_best])
+                          callbacks=[MetricsLog(out / "metrics.jsonl"), keep_best, progress])
+    trainer.remove_callback(PrinterCallback)  # it prints every log as a raw dict; metrics.jsonl has them all
     run = TrainRun(out=out, config=config, trainer=trainer, router=router)
     if eval_rows:
         run.baseline = trainer.evaluate()
@@ -139,7 +152,8 @@ def train(config: TrainConfig) -> TrainRun:
     if first:
         plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        print(json.dumps(summary), file=sys.stderr)
+        progress.stop()
+        print(summary_line(summary, out), file=sys.stderr)
     return run
 
 
@@ -190,14 +204,31 @@ def resolve_bf16(config, cuda: bool) -> bool:
     return bool(cuda and torch.cuda.is_bf16_supported())
 
 
+def summary_line(summary: dict, out: Path) -> str:
+    """The run's outcome in one sentence for the person who started it (``summary.json`` has the numbers).
+
+    >>> print(summary_line({"steps": 3, "baseline_eval_reward": 0.1, "final_eval_reward": 0.25,
+    ...                     "best_eval_reward": 0.3, "best_step": 2, "gradings": 48}, Path("runs/x")))
+    trained 3 steps (48 gradings); validation reward 0.100 -> 0.250 (best 0.300 at step 2); adapter in runs/x/adapter
+    """
+    text = f"trained {summary['steps']} steps ({summary['gradings']} gradings)"
+    if summary.get("final_eval_reward") is not None:
+        baseline = summary.get("baseline_eval_reward")
+        text += (f"; validation reward {baseline:.3f} -> {summary['final_eval_reward']:.3f}" if baseline is not None
+                 else f"; validation reward {summary['final_eval_reward']:.3f}")
+        if summary.get("best_eval_reward") is not None:
+            text += f" (best {summary['best_eval_reward']:.3f} at step {summary['best_step']})"
+    return text + f"; adapter in {out / 'adapter'}"
+
+
 def lora_targets(spec: str) -> str | list[str]:
     """``all-linear`` (peft's name for every linear layer but the output head) or a list of module names."""
     return spec if spec == "all-linear" else [name.strip() for name in spec.split(",") if name.strip()]
 
 
-def grpo_args(config: TrainConfig, out: Path, GRPOConfig, bf16: bool, evaluate: bool):
+def grpo_args(config: TrainConfig, out: Path, GRPOConfig, bf16: bool, evaluate: bool, pin_memory: bool = True):
     """TRL's ``GRPOConfig`` for a run: every setting whose TRL default has moved is taken from ``config``; the
-    others are written out here so that ``config.json`` shows them."""
+    others are written out here so that ``config.json`` shows them. ``pin_memory``: pin batches for a GPU."""
     return GRPOConfig(
         output_dir=str(out / "checkpoints"),
         seed=config.seed,
@@ -248,11 +279,13 @@ def grpo_args(config: TrainConfig, out: Path, GRPOConfig, bf16: bool, evaluate: 
         logging_first_step=True,
         log_completions=config.log_completions,
         report_to="none",
+        disable_tqdm=True,  # the run shows its own progress display (kernelgym.agents.progress)
         save_strategy="steps",
         save_steps=config.save_steps,
         save_total_limit=config.save_total_limit,
         remove_unused_columns=False,
         dataloader_num_workers=0,
+        dataloader_pin_memory=pin_memory,
     )
 
 

@@ -47,8 +47,11 @@ def _sample(problem="p", level=1, correct=True, speedup=None, hacks=(), reward=1
 
 def test_fast_p_counts_correct_samples_faster_than_p():
     rows = [_sample(speedup=2.5), _sample(speedup=1.2), _sample(speedup=0.8), _sample(correct=False, speedup=3.0)]
-    g = m.group_metrics(rows, speed_measured=True)
+    g = m.group_metrics(rows, speed_measured=True, thresholds=(0.0, 1.0, 1.5, 2.0))
     assert g.fast_p == {"0": 3 / 4, "1": 2 / 4, "1.5": 1 / 4, "2": 1 / 4}
+    # "more than p": a speedup of exactly 1.2 is not fast_1.2
+    assert m.group_metrics(rows, speed_measured=True, thresholds=(1.2, 1.19)).fast_p == {"1.19": 2 / 4,
+                                                                                         "1.2": 1 / 4}
     assert g.geomean_speedup == pytest.approx((2.5 * 1.2 * 0.8) ** (1 / 3))
 
 
@@ -57,6 +60,20 @@ def test_speed_not_measured_gives_null_not_zero():
     assert all(v is None for v in g.fast_p.values())
     assert g.geomean_speedup is None
     assert g.to_json()["fast_1.5"] is None
+
+
+def test_fast_p_thresholds_given_are_the_keys_at_every_level():
+    rows = [_sample(speedup=1.1, level=1), _sample(speedup=3.0, level=2)]
+    body = m.run_metrics(rows, speed_measured=True, thresholds=m.parse_thresholds("3,1.05"))
+    assert body["fast_p_thresholds"] == [1.05, 3.0]
+    assert (body["fast_1.05"], body["fast_3"]) == (1.0, 0.0) and "fast_1" not in body
+    assert body["levels"]["2"]["fast_1.05"] == 1.0 and body["levels"]["1"]["fast_3"] == 0.0
+
+
+@pytest.mark.parametrize("text", ["", "1,x", "-1", "nan", "1,,2"])
+def test_bad_fast_p_thresholds_are_refused(text):
+    with pytest.raises(ValueError, match="--fast-p"):
+        m.parse_thresholds(text)
 
 
 def test_hack_rates_are_per_name_and_overall():
@@ -155,13 +172,15 @@ def test_cpu_run_reports_speed_as_null(known_mix):
     metrics, rows = known_mix
     assert all(r["record"]["speedup"] is None for r in rows)
     assert metrics["speed_measured"] is False
-    assert [metrics[f"fast_{p}"] for p in ("0", "1", "1.5", "2")] == [None] * 4
+    assert [metrics[key] for key in m.fast_keys(metrics)] == [None] * len(m.FAST_P)
     assert metrics["geomean_speedup"] is None
 
 
 def test_fast_keys_are_the_fast_p_keys_of_the_metrics():
     rows = [m.Sample("a", 1, True, True, True, (), 2.0, 1.0)]
     body = m.run_metrics(rows, speed_measured=True)
-    assert m.FAST_KEYS == ("fast_0", "fast_1", "fast_1.5", "fast_2")
-    assert [k for k in body if k.startswith("fast_")] == list(m.FAST_KEYS) and body["fast_1.5"] == 1.0
+    assert 1.2 in m.FAST_P and m.FAST_KEYS == tuple(m.fast_key(p) for p in m.FAST_P)
+    assert body["fast_p_thresholds"] == list(m.FAST_P)
+    assert [k for k in body if k.startswith("fast_") and k != "fast_p_thresholds"] == list(m.FAST_KEYS)
+    assert m.fast_keys(body) == list(m.FAST_KEYS) and body["fast_1.5"] == 1.0 and body["fast_2"] == 0.0
     assert m.pass_ks(body) == [1] and m.pass_ks(body["levels"]["1"]) == [1]

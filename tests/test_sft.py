@@ -18,7 +18,7 @@ def tiny_sft(out, *envs: str, **overrides) -> SFTRunConfig:
     return dataclasses.replace(preset(SFTRunConfig, "tiny"), **{**settings, **overrides})
 
 
-def test_sft_trains_the_adapter_on_train_references_only(tmp_path):
+def test_sft_trains_the_adapter_on_train_references_only(tmp_path, capfd):
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -39,6 +39,10 @@ def test_sft_trains_the_adapter_on_train_references_only(tmp_path):
     assert base_hashes(run.trainer.model) == base_hashes(AutoModelForCausalLM.from_pretrained(tmp_path / "base-model"))
     losses = [r["loss"] for r in metrics(tmp_path) if "loss" in r]
     assert losses and all(loss > 0 for loss in losses)
+    shown = capfd.readouterr()  # a short line per log on stderr, no raw metric dict anywhere
+    assert "{'" not in shown.out and "{'" not in shown.err
+    assert [line for line in shown.err.splitlines() if line.startswith("step ")] and all(
+        f"loss {loss:.3f}" in shown.err for loss in losses)
     assert load(tmp_path / "config.json") == run.config
     assert (tmp_path / "loss_curve.png").stat().st_size > 0
     # merged/ is the base with the adapter folded in: same outputs as the trained peft model

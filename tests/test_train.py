@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -289,6 +290,7 @@ def test_tiny_model_folder_built_with_other_tokens_is_rebuilt(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["kernelgym.agents.config", "kernelgym.agents.data", "kernelgym.agents.tiny",
+                                  "kernelgym.agents.progress", "kernelgym.agents.callbacks", "kernelgym.agents.train",
                                   "kernelgym.envs.toy"])
 def test_doctests_pass(name):
     import doctest
@@ -335,3 +337,49 @@ def test_vllm_without_a_gpu_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="--vllm needs a CUDA GPU"):
         train(tiny(tmp_path, DIGITS, vllm=True))
     assert log.read_text() == '{"step": 1}\n'
+
+
+def test_train_command_shows_progress_lines_not_metric_dicts_and_logs_every_metric(tmp_path):
+    """``kernelgym train`` as a person runs it: stdout holds no raw metric dict, stderr one short line per log
+    (with the numbers of metrics.jsonl) and none of the silenced library warnings; metrics.jsonl has every step's
+    full log, every validation, and the plot has a panel for the reward and one per component."""
+    import kernelgym as kg
+    from kernelgym.agents.callbacks import reward_panels
+    from kernelgym.agents.progress import SILENCED
+
+    command = [sys.executable, "-m", "kernelgym.cli", "train", "--env", DIGITS, "--model", "tiny", "--max-steps", "2",
+               "--eval-steps", "1", "--eval-size", "2", "--num-generations-eval", "4",
+               "--per-device-eval-batch-size", "8", "--num-generations", "4", "--per-device-train-batch-size", "8",
+               "--max-completion-length", "8", "--save-steps", "2", "--out", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "{" not in done.stdout and "'loss'" not in done.stdout and "'reward'" not in done.stdout, done.stdout
+    assert "{'" not in done.stderr, "a raw metric dict reached stderr"
+    for category, message in SILENCED:
+        assert not re.search(message, done.stderr), f"{category.__name__} {message!r} was not silenced"
+    assert "Loading weights" not in done.stderr and "it/s]" not in done.stderr  # no library progress bars
+
+    records = metrics(tmp_path)
+    components = kg.make(DIGITS).component_names
+    steps = [r for r in records if "reward" in r]
+    assert [r["step"] for r in steps] == [1, 2], "one training log per step (logging_steps 1)"
+    for record in steps:
+        for key in ("loss", "grad_norm", "learning_rate", "reward_std", "entropy", "completions/mean_length",
+                    *(f"rewards/{c}/{stat}" for c in components for stat in ("mean", "std"))):
+            assert key in record, f"metrics.jsonl lacks {key} at step {record['step']}"
+    assert [r["step"] for r in records if "eval_reward" in r] == [0, 1, 2]
+    assert any("train_runtime" in r for r in records)
+
+    lines = [line for line in done.stderr.splitlines() if line.startswith("step ")]
+    for record in steps:  # each training log is a line with its reward and every component, as logged
+        shown = [line for line in lines if line.startswith(f"step {record['step']}/2 ")]
+        assert any(f"reward {record['reward']:.3f}" in line and all(
+            f"{c} {record[f'rewards/{c}/mean']:.3f}" in line for c in components) for line in shown), lines
+    final = [r for r in records if "eval_reward" in r][-1]
+    assert f"validation {final['eval_reward']:.3f} @ step 2" in lines[-1]
+    assert done.stderr.rstrip().splitlines()[-1].startswith("trained 2 steps")
+
+    panels = [title for title, _ in reward_panels(records)]
+    assert panels == ["reward", *components]
+    assert all(set(curves) == {"training", "validation"} for _, curves in reward_panels(records))
+    assert (tmp_path / "reward_curve.png").read_bytes().startswith(b"\x89PNG")

@@ -4,4 +4,5 @@
 - :mod:`kernelgym.bench.results`: the run folder's files (``run.json``, ``results.jsonl``, ``metrics.json``).
 - :mod:`kernelgym.bench.metrics`: pure metric functions (pass@k, fast_p, geomean speedup, hack rates, spread).
 - :mod:`kernelgym.bench.plots` and :mod:`kernelgym.bench.report`: the Markdown and self-contained HTML report.
+- :mod:`kernelgym.bench.samples`: the report's per-sample details (verdict, error, hack flags, code) and filter.
 """

@@ -61,6 +61,7 @@ def add_commands(commands, grader_options) -> None:
                                                               "rate limits and server errors (default 4)")
     group.add_argument("--request-timeout", type=float, default=600.0, help="seconds per request (default 600)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    _fast_p_option(bench, None)
 
     report = commands.add_parser("report", help="regenerate a run's metrics and report, or compare runs side "
                                                 "by side", description="Recompute metrics.json from results.jsonl "
@@ -69,6 +70,24 @@ def add_commands(commands, grader_options) -> None:
                                                                               "bench")
     report.add_argument("--out", type=Path, default=None, help="folder for the report (default: the run folder; "
                                                                "required for several runs)")
+    _fast_p_option(report, "(default: each run's own, from its run.json)")
+
+
+def _fast_p_option(parser, default: str | None) -> None:
+    """Add ``--fast-p``; ``default`` says what leaving it out means (None: the default thresholds)."""
+    from .metrics import FAST_P, parse_thresholds
+
+    default = default or "(default " + ",".join(f"{p:g}" for p in FAST_P) + ")"
+
+    def thresholds(text: str) -> tuple[float, ...]:
+        try:
+            return parse_thresholds(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parser.add_argument("--fast-p", type=thresholds, default=None, metavar="P,P,...",
+                        help="speedup thresholds of the fast_p metrics: the fraction of samples correct and more "
+                             f"than p times faster than eager PyTorch {default}")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -123,6 +142,8 @@ def _bench(args) -> int:
                    device=resolve_device(config.device),
                    grader=_grader_dict(config, args.target),
                    name=args.name, kernelgym_version=kernelgym_version())
+    if args.fast_p is not None:
+        meta.fast_p = list(args.fast_p)
     metrics = run_bench(bench, policy, meta, lambda: make_executor(args.executor, config, workers=workers),
                         progress=not args.no_progress)
     print_summary(metrics, args.out)
@@ -163,6 +184,6 @@ def _sampling_dict(sampling) -> dict:
 def _report(args) -> int:
     from .report import report_runs
 
-    md, page = report_runs(args.runs, args.out)
+    md, page = report_runs(args.runs, args.out, args.fast_p)
     print(f"wrote {md} and {page}")
     return 0

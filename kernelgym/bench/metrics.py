@@ -7,8 +7,9 @@ Definitions (each is a function below with a doctest):
 - **pass@k**: the unbiased estimator of Chen et al. (2021), ``1 - C(n-c, k) / C(n, k)`` for a problem with ``n``
   samples of which ``c`` are correct, averaged over the problems that have at least ``k`` samples.
 - **fast_p**: the fraction of samples that are correct *and* faster than the eager reference by more than ``p``
-  (KernelBench's fast_p, averaged over samples). ``fast_0`` is the correct rate where speed was measured. None
-  (JSON null) where speed was not measured, as on CPU: a zero would claim the kernels were slow.
+  (KernelBench's fast_p, averaged over samples), for each threshold ``p`` (:data:`FAST_P` unless the caller
+  gives others, e.g. ``kernelgym bench --fast-p 0,1,2``). ``fast_0`` is the correct rate where speed was measured.
+  None (JSON null) where speed was not measured, as on CPU: a zero would claim the kernels were slow.
 - **geomean speedup**: the geometric mean of the speedups of the correct samples; None where none was measured.
 - **hack rate**: the fraction of samples with any hack flag, and the fraction per hack name.
 - **reward spread**: per problem, the mean, max and (population) standard deviation of the reward over its
@@ -21,9 +22,54 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
-FAST_P = (0.0, 1.0, 1.5, 2.0)
-# The fast_p keys of metrics.json, in order: "fast_0", "fast_1", "fast_1.5", "fast_2".
+FAST_P = (0.0, 1.0, 1.2, 1.5, 2.0)
+# The default fast_p keys of metrics.json, in order: "fast_0", "fast_1", "fast_1.2", "fast_1.5", "fast_2".
 FAST_KEYS = tuple(f"fast_{p:g}" for p in FAST_P)
+# The metrics.json key that lists the thresholds a run's fast_p keys were computed for.
+THRESHOLDS_KEY = "fast_p_thresholds"
+
+
+def fast_key(p: float) -> str:
+    """The ``metrics.json`` key of one fast_p threshold.
+
+    >>> fast_key(1.0), fast_key(1.25)
+    ('fast_1', 'fast_1.25')
+    """
+    return f"fast_{p:g}"
+
+
+def parse_thresholds(text: str) -> tuple[float, ...]:
+    """The thresholds of a ``--fast-p`` option: comma-separated non-negative numbers, returned sorted and unique.
+
+    >>> parse_thresholds("2, 1.2,0,1,1.5,1")
+    (0.0, 1.0, 1.2, 1.5, 2.0)
+
+    Raises:
+        ValueError: A value is not a finite non-negative number, or there is none.
+    """
+    values = []
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            value = float(part)
+        except ValueError:
+            raise ValueError(f"--fast-p: {part!r} is not a number (give thresholds like 0,1,1.2,1.5,2)") from None
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"--fast-p: {part!r} is not a speedup threshold (finite, 0 or more)")
+        values.append(value)
+    if not values:
+        raise ValueError("--fast-p needs at least one threshold")
+    return tuple(sorted(set(values)))
+
+
+def fast_keys(metrics: dict) -> list[str]:
+    """The fast_p keys of a ``metrics.json`` body, in threshold order (the default ones for a body written before
+    thresholds were recorded).
+
+    >>> fast_keys({"fast_p_thresholds": [0.0, 1.2]}), len(fast_keys({}))
+    (['fast_0', 'fast_1.2'], 5)
+    """
+    return [fast_key(p) for p in metrics.get(THRESHOLDS_KEY, FAST_P)]
 
 
 @dataclass(frozen=True)
@@ -204,12 +250,14 @@ def problem_stats(samples: Sequence[Sample]) -> list[ProblemStats]:
     return stats
 
 
-def group_metrics(samples: Sequence[Sample], speed_measured: bool) -> GroupMetrics:
+def group_metrics(samples: Sequence[Sample], speed_measured: bool,
+                  thresholds: Sequence[float] = FAST_P) -> GroupMetrics:
     """The metrics of one group of samples.
 
     Args:
         samples: The group's graded samples (at least one).
         speed_measured: Speed was measured for this run (a GPU grader); otherwise fast_p is None.
+        thresholds: The fast_p thresholds.
 
     Raises:
         ValueError: ``samples`` is empty.
@@ -232,7 +280,7 @@ def group_metrics(samples: Sequence[Sample], speed_measured: bool) -> GroupMetri
         compile_rate=sum(s.compiled for s in samples) / total,
         correct_rate=sum(correct) / total,
         pass_at={k: v for k, v in pass_at.items() if v is not None},
-        fast_p={key[len("fast_"):]: fast_p(correct, speedups, p, speed_measured) for key, p in zip(FAST_KEYS, FAST_P)},
+        fast_p={fast_key(p)[len("fast_"):]: fast_p(correct, speedups, p, speed_measured) for p in thresholds},
         geomean_speedup=geomean(s.speedup for s in samples if s.correct and s.speedup is not None),
         hack_rate=sum(1 for s in samples if s.hacks) / total,
         hacks={name: n / total for name, n in sorted(hack_counts.items())},
@@ -250,22 +298,27 @@ def pass_ks(metrics: dict) -> list[int]:
     return sorted(int(key[len("pass@"):]) for key in metrics if key.startswith("pass@"))
 
 
-def run_metrics(samples: Sequence[Sample], speed_measured: bool) -> dict:
+def run_metrics(samples: Sequence[Sample], speed_measured: bool, thresholds: Sequence[float] = FAST_P) -> dict:
     """The body of ``metrics.json``: the overall metrics at the top level (so ``metrics["pass@1"]`` is the mean
-    pass@1 over problems), ``levels`` (the same keys per level) and ``per_problem`` (the reward spread).
+    pass@1 over problems), ``levels`` (the same keys per level), ``per_problem`` (the reward spread) and
+    ``fast_p_thresholds`` (the thresholds of the ``fast_*`` keys).
 
     >>> rows = [Sample("a", 1, True, True, ok, (), None, float(ok)) for ok in (True, False)]
     >>> m = run_metrics(rows, speed_measured=False)
     >>> m["pass@1"], m["pass@2"], m["fast_1"], m["levels"]["1"]["correct_rate"]
     (0.5, 1.0, None, 0.5)
+    >>> run_metrics(rows, speed_measured=True, thresholds=(0.0, 3.0))["fast_p_thresholds"]
+    [0.0, 3.0]
     """
+    thresholds = sorted(set(float(p) for p in thresholds))
     levels: dict[str, list[Sample]] = defaultdict(list)
     for s in samples:
         levels["none" if s.level is None else str(s.level)].append(s)
     return {
-        **group_metrics(samples, speed_measured).to_json(),
+        **group_metrics(samples, speed_measured, thresholds).to_json(),
         "speed_measured": speed_measured,
-        "levels": {name: group_metrics(group, speed_measured).to_json()
+        THRESHOLDS_KEY: thresholds,
+        "levels": {name: group_metrics(group, speed_measured, thresholds).to_json()
                    for name, group in sorted(levels.items())},
         "per_problem": {p.problem: asdict(p) for p in problem_stats(samples)},
     }

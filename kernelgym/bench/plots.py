@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
+from itertools import groupby
 from typing import Sequence
 
 from .metrics import pass_ks
@@ -37,7 +38,11 @@ def _png(plt, fig) -> bytes:
 
 
 def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
-    """pass@k against k, overall, one line per run."""
+    """pass@k against k, overall, one line per run; one bar per run when every run has one sample per problem
+    (a single k: a line would be a lone dot)."""
+    largest = max(max(pass_ks(m), default=1) for _, _, m in runs)
+    if largest == 1:
+        return pass_at_1_bars(runs)
     plt, fig, ax = _figure()
     for label, _, metrics in runs:
         ks = pass_ks(metrics)
@@ -45,7 +50,6 @@ def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
     ax.set_xlabel("k (samples)")
     ax.set_ylabel("pass@k")
     ax.set_ylim(0, 1.05)
-    largest = max(max(pass_ks(m), default=1) for _, _, m in runs)
     if largest > 8:
         ax.set_xscale("log", base=2)
     else:
@@ -54,6 +58,21 @@ def pass_at_k_curves(runs: Sequence[Run]) -> bytes | None:
     ax.grid(alpha=0.3)
     ax.legend()
     ax.set_title("pass@k (unbiased estimator, mean over problems)")
+    return _png(plt, fig)
+
+
+def pass_at_1_bars(runs: Sequence[Run]) -> bytes:
+    """pass@1 as one labelled bar per run."""
+    plt, fig, ax = _figure(width=max(4.0, 1.2 * len(runs) + 2.4), height=3.4)
+    labels = [label for label, _, _ in runs]
+    values = [metrics["pass@1"] for _, _, metrics in runs]
+    bars = ax.bar(range(len(runs)), values, width=0.6, color=[f"C{i}" for i in range(len(runs))])
+    ax.bar_label(bars, labels=[f"{v:.3f}" for v in values], padding=2)
+    ax.set_xticks(range(len(runs)), labels)
+    ax.set_ylabel("pass@1")
+    ax.set_ylim(0, 1.1)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title("pass@1 (one sample per problem)")
     return _png(plt, fig)
 
 
@@ -130,13 +149,30 @@ def outcome(record: dict) -> str:
     return failure if failure in OUTCOMES else "other"
 
 
-def reward_spread(runs: Sequence[Run]) -> bytes | None:
-    """Per problem (one row each, sorted by the first run's mean): the mean reward with a bar of one standard
-    deviation either side, and the max."""
+def problem_order(runs: Sequence[Run]) -> list[tuple[str, int | None]]:
+    """``(problem, level)`` rows of the per-problem plot: grouped by level (levels in order, problems outside a
+    level last), within a level by the first run's mean reward, best first.
+
+    >>> stats = lambda level, mean: {"level": level, "reward_mean": mean}
+    >>> problem_order([("a", [], {"per_problem": {"x": stats(2, 0.9), "y": stats(1, 0.1), "z": stats(1, 0.5)}})])
+    [('z', 1), ('y', 1), ('x', 2)]
+    """
     first = runs[0][2]["per_problem"]
-    order = sorted(first, key=lambda name: (-first[name]["reward_mean"], name))
-    order += sorted({n for _, _, m in runs for n in m["per_problem"]} - set(order))
-    plt, fig, ax = _figure(width=7.0, height=max(2.6, 0.13 * len(order) * max(1, len(runs)) ** 0.5 + 1.4))
+    level: dict[str, int | None] = {}
+    for _, _, metrics in runs:
+        for name, stats in metrics["per_problem"].items():
+            level.setdefault(name, stats["level"])
+    mean = {name: -first[name]["reward_mean"] if name in first else 1.0 for name in level}
+    names = sorted(level, key=lambda n: (level[n] is None, level[n] or 0, mean[n], n))
+    return [(name, level[name]) for name in names]
+
+
+def reward_spread(runs: Sequence[Run]) -> bytes | None:
+    """Per problem (one row each, grouped by level, then sorted by the first run's mean): the mean reward with a
+    bar of one standard deviation either side, and the max; each level's rows are shaded and labelled."""
+    rows = problem_order(runs)
+    order = [name for name, _ in rows]
+    plt, fig, ax = _figure(width=7.6, height=max(2.6, 0.13 * len(order) * max(1, len(runs)) ** 0.5 + 1.4))
     offset = 0.6 / len(runs)
     for i, (label, _, metrics) in enumerate(runs):
         ys, means, stds, maxes = [], [], [], []
@@ -155,8 +191,25 @@ def reward_spread(runs: Sequence[Run]) -> bytes | None:
     ax.set_xlabel("reward over the samples of each problem")
     ax.set_xlim(-0.05, max(1.05, ax.get_xlim()[1]))
     ax.grid(axis="x", alpha=0.3)
+    _label_levels(ax, [level for _, level in rows])
     ax.legend(fontsize="small", loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2 * len(runs), frameon=False)
     return _png(plt, fig)
+
+
+def _label_levels(ax, levels: list[int | None]) -> None:
+    """Shade every other level's rows, draw a line between levels and name each level at the right edge."""
+    start = 0
+    for index, (level, group) in enumerate(groupby(levels)):
+        count = len(list(group))
+        top, bottom = start - 0.5, start + count - 0.5
+        if index % 2:
+            ax.axhspan(top, bottom, color="#000000", alpha=0.05, linewidth=0)
+        if start:
+            ax.axhline(top, color="#555555", linewidth=0.8)
+        ax.text(1.01, (top + bottom) / 2, "no level" if level is None else f"level {level}",
+                transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=8, color="#333333",
+                fontweight="bold")
+        start += count
 
 
 PLOTS = (

@@ -1,6 +1,8 @@
 """The benchmark report: one or several runs side by side, as Markdown (for a README or a pull request, with its
 plots as PNG files beside it) and as one self-contained HTML file (plots embedded as base64 PNGs, no scripts,
-no external resources, so it opens offline).
+no external resources, so it opens offline). Both end with every sample's verdict, error and code
+(:mod:`kernelgym.bench.samples`); the HTML page filters them by verdict with CSS alone, and its
+Content-Security-Policy (:data:`CSP`) forbids scripts, so model-written text can never run in it.
 
 Both renderings come from the same list of blocks (:func:`build_blocks`), so they never disagree.
 """
@@ -13,8 +15,12 @@ from pathlib import Path
 from typing import Sequence, Union
 
 from ..rewards import DEFAULT_WEIGHTS, RewardWeights
-from .metrics import FAST_KEYS, pass_ks
+from .metrics import FAST_P, THRESHOLDS_KEY, fast_keys, pass_ks
 from .plots import PLOTS
+from .samples import SampleDetails, filter_css, sample_details
+from .samples import STYLE as SAMPLES_STYLE
+from .samples import to_html as samples_html
+from .samples import to_markdown as samples_markdown
 from .results import (RESULTS_FILE, RunMeta, SampleRow, compute_metrics, kernelgym_version, load_meta, read_rows,
                       rows_in_run, write_metrics)
 
@@ -31,8 +37,8 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS) -> list[str]:
-    """What each metric means; the reward formula is ``weights``'."""
+def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS, thresholds: Sequence[float] = FAST_P) -> list[str]:
+    """What each metric means; the reward formula is ``weights``', the fast_p thresholds are ``thresholds``."""
     return [
         "**format / compile / correct**: fraction of samples that were well formed (one Python block with "
         "`ModelNew` and a `@triton.jit` kernel), whose kernels all compiled for the GPU target, and that passed "
@@ -40,7 +46,8 @@ def metric_notes(weights: RewardWeights = DEFAULT_WEIGHTS) -> list[str]:
         "**pass@k**: the unbiased estimator 1 - C(n-c, k) / C(n, k) for a problem with n samples, c of them "
         "correct, averaged over problems: the chance that at least one of k samples is correct.",
         "**fast_p**: fraction of samples that are correct and more than p times faster than the eager PyTorch "
-        "reference (fast_0 counts correct samples whose speed was measured). Null where speed was not measured.",
+        "reference, for p = " + ", ".join(f"{p:g}" for p in thresholds) + " (`--fast-p`; fast_0 counts correct "
+        "samples whose speed was measured). Null where speed was not measured.",
         "**speedup**: geometric mean of the speedups of the correct samples.",
         "**hack rate**: fraction of samples refused as cheats (torch fallbacks, kernels that do not compute the "
         f"output, aliased or mutated tensors, ...), overall and by hack name; a hack scores reward "
@@ -84,7 +91,7 @@ class Figure:
     png: bytes
 
 
-Block = Union[Heading, Para, Items, Table, Figure]
+Block = Union[Heading, Para, Items, Table, Figure, SampleDetails]
 
 
 @dataclass
@@ -106,16 +113,16 @@ class LoadedRun:
     metrics: dict
 
 
-def load_run(run_dir: Path) -> LoadedRun:
+def load_run(run_dir: Path, fast_p: Sequence[float] | None = None) -> LoadedRun:
     """Read a run folder and compute its metrics from the rows of ``results.jsonl`` that belong to the run
-    (:func:`kernelgym.bench.results.rows_in_run`).
+    (:func:`kernelgym.bench.results.rows_in_run`), with these fast_p thresholds (default: the run's).
 
     Raises:
         kernelgym.bench.results.RunError: The folder is missing, is not a run, or has no graded sample.
     """
     meta = load_meta(run_dir)
     rows = rows_in_run(meta, read_rows(run_dir / RESULTS_FILE))
-    return LoadedRun(meta.name or run_dir.name, run_dir, meta, rows, compute_metrics(meta, rows))
+    return LoadedRun(meta.name or run_dir.name, run_dir, meta, rows, compute_metrics(meta, rows, fast_p))
 
 
 def cell(metrics: dict, key: str) -> str:
@@ -143,11 +150,18 @@ def pass_columns(runs: Sequence[LoadedRun]) -> list[int]:
 
 
 def summary_columns(runs: Sequence[LoadedRun]) -> list[tuple[str, str]]:
-    """The summary columns with one pass@k column per k of :func:`pass_columns` and every fast_p."""
-    cols = [c for c in SUMMARY_COLUMNS if c[1] not in ("pass@1", *FAST_KEYS)]
+    """The summary columns with one pass@k column per k of :func:`pass_columns` and one per fast_p threshold of
+    any run."""
+    keys = fast_keys({THRESHOLDS_KEY: thresholds_of(runs)})
+    cols = [c for c in SUMMARY_COLUMNS if c[1] != "pass@1" and not c[1].startswith("fast_")]
     at = cols.index(("speedup", "geomean_speedup"))
-    extra = [(f"pass@{k}", f"pass@{k}") for k in pass_columns(runs)] + [(key, key) for key in FAST_KEYS]
+    extra = [(f"pass@{k}", f"pass@{k}") for k in pass_columns(runs)] + [(key, key) for key in keys]
     return cols[:at] + extra + cols[at:]
+
+
+def thresholds_of(runs: Sequence[LoadedRun]) -> list[float]:
+    """The fast_p thresholds of any of the runs, sorted."""
+    return sorted({float(p) for r in runs for p in r.metrics.get(THRESHOLDS_KEY, FAST_P)})
 
 
 def level_groups(runs: Sequence[LoadedRun]) -> list[tuple[str, str | None]]:
@@ -247,7 +261,13 @@ def build_blocks(runs: Sequence[LoadedRun]) -> list[Block]:
     blocks += [Heading("Plots")] + plot_blocks(runs)
     blocks += [Heading("Hacks"), hack_table(runs)]
     blocks += [Heading("Per-problem reward (variance study)")] + spread_blocks(runs)
-    blocks += [Heading("What the metrics mean"), Items(METRIC_NOTES)]
+    blocks += [Heading("What the metrics mean"), Items(metric_notes(thresholds=thresholds_of(runs)))]
+    blocks += [Heading("Samples: verdicts, errors and code"),
+               Para("Every sample by level and problem: its verdict (`correct`, `hack`, or where it failed: "
+                    "`format`, `compile`, `incorrect`, `runtime`, `timeout`, ...), reward, tests passed, hack flags, "
+                    "the grader's error and the completion as graded. `report.html` shows them all and filters "
+                    "them by verdict; `report.md` lists the failed ones with the gist of each error."),
+               sample_details([(r.label, r.rows) for r in runs])]
     return blocks
 
 
@@ -268,6 +288,8 @@ def to_markdown(blocks: Sequence[Block], plots_dir: str = PLOTS_DIR) -> str:
             parts.append("\n".join(lines))
         elif isinstance(b, Figure):
             parts.append(f"![{b.title}]({plots_dir}/{b.name}.png)")
+        elif isinstance(b, SampleDetails):
+            parts.append(samples_markdown(b))
     return "\n\n".join(parts) + "\n"
 
 
@@ -278,7 +300,10 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
 img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
 code { background: #f4f4f4; padding: 0 0.2em; }
+pre code { background: none; padding: 0; }
 """
+# No script may run in the page, whatever a completion or an error smuggles into it; images only as data: URLs.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def inline(text: str) -> str:
@@ -299,7 +324,7 @@ def inline(text: str) -> str:
 
 def to_html(blocks: Sequence[Block]) -> str:
     """One self-contained HTML page; figures are embedded as base64 PNG data URLs."""
-    body = []
+    body, style = [], STYLE
     for b in blocks:
         if isinstance(b, Heading):
             body.append(f"<h{b.level}>{inline(b.text)}</h{b.level}>")
@@ -315,9 +340,13 @@ def to_html(blocks: Sequence[Block]) -> str:
             data = base64.b64encode(b.png).decode()
             body.append(f'<img alt="{html.escape(b.title)}" data-plot="{b.name}" '
                         f'src="data:image/png;base64,{data}">')
+        elif isinstance(b, SampleDetails):
+            body.append(samples_html(b))
+            style += SAMPLES_STYLE + filter_css(b.views) + "\n"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             "<title>KernelGym benchmark report</title>"
-            f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 def write_report(runs: Sequence[LoadedRun], out_dir: Path) -> tuple[Path, Path]:
@@ -344,9 +373,15 @@ def unique_labels(runs: list[LoadedRun]) -> list[LoadedRun]:
     return runs
 
 
-def report_runs(run_dirs: Sequence[Path], out: Path | None = None) -> tuple[Path, Path]:
+def report_runs(run_dirs: Sequence[Path], out: Path | None = None,
+                fast_p: Sequence[float] | None = None) -> tuple[Path, Path]:
     """``kernelgym report``: recompute each run's metrics from its ``results.jsonl`` (rewriting its
     ``metrics.json``) and write the report, into the run folder for one run, into ``out`` for several.
+
+    Args:
+        run_dirs: The run folders.
+        out: The report's folder (required for several runs).
+        fast_p: The fast_p thresholds (default: each run's own, from its ``run.json``).
 
     Raises:
         kernelgym.bench.results.RunError: A folder is not a run, or several runs were given without ``out``.
@@ -355,7 +390,7 @@ def report_runs(run_dirs: Sequence[Path], out: Path | None = None) -> tuple[Path
 
     if len(run_dirs) > 1 and out is None:
         raise RunError("several runs need --out DIR for the comparison report")
-    runs = unique_labels([load_run(Path(d)) for d in run_dirs])
+    runs = unique_labels([load_run(Path(d), fast_p) for d in run_dirs])
     for run in runs:
         write_metrics(run.run_dir, run.metrics)
     return write_report(runs, out if out is not None else runs[0].run_dir)

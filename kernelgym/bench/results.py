@@ -11,9 +11,9 @@ import json
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-from .metrics import Sample, run_metrics
+from .metrics import FAST_P, Sample, run_metrics
 
 RUN_FILE = "run.json"
 RESULTS_FILE = "results.jsonl"
@@ -39,6 +39,7 @@ class RunMeta:
         grader: Grader settings (seeds, timeout, target).
         name: A short label for reports (default: the run folder's name).
         kernelgym_version: The version that graded.
+        fast_p: The fast_p thresholds of its metrics (``--fast-p``).
     """
 
     policy: str
@@ -51,6 +52,7 @@ class RunMeta:
     grader: dict[str, Any] = field(default_factory=dict)
     name: str = ""
     kernelgym_version: str = ""
+    fast_p: list[float] = field(default_factory=lambda: list(FAST_P))
 
     @classmethod
     def from_json(cls, data: dict) -> "RunMeta":
@@ -207,15 +209,21 @@ def speed_measured(meta: RunMeta, rows: list[SampleRow]) -> bool:
     return meta.device == "cuda" or any(row.record.get("speedup") is not None for row in rows)
 
 
-def compute_metrics(meta: RunMeta, rows: list[SampleRow]) -> dict:
+def compute_metrics(meta: RunMeta, rows: list[SampleRow], fast_p: Sequence[float] | None = None) -> dict:
     """The body of ``metrics.json``: :func:`kernelgym.bench.metrics.run_metrics` plus the run's description.
+
+    Args:
+        meta: The run.
+        rows: Its graded samples.
+        fast_p: The fast_p thresholds (default: the run's, ``meta.fast_p``).
 
     Raises:
         RunError: There are no rows.
     """
     if not rows:
         raise RunError("the run has no graded samples yet")
-    body = run_metrics([row.to_sample() for row in rows], speed_measured(meta, rows))
+    thresholds = meta.fast_p if fast_p is None else fast_p
+    body = run_metrics([row.to_sample() for row in rows], speed_measured(meta, rows), thresholds)
     return {"run": asdict(meta), **body}
 
 

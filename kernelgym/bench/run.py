@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from .policies import Policy, prompt_for
 from ..grader import reward_of
 from ..problem import Problem, ProblemError, discover, load_problem
-from .metrics import pass_ks
+from .metrics import fast_keys, pass_ks
 from .results import (RESULTS_FILE, RUN_FILE, ResultsLog, RunError, RunMeta, SampleRow, compute_metrics,
                       load_meta, rows_in_run, write_meta, write_metrics)
 
@@ -314,16 +314,20 @@ def finish_run(run_dir: Path, meta: RunMeta, rows: list[SampleRow]) -> dict:
 
 
 def print_summary(metrics: dict, run_dir: Path, file=None) -> None:
-    """The final summary table (overall and per level) on stdout."""
+    """The final summary table (overall and per level) on stdout, with a column per fast_p threshold where speed
+    was measured."""
     from rich.console import Console
     from rich.table import Table
 
     from .report import SUMMARY_COLUMNS, cell
 
-    columns = list(SUMMARY_COLUMNS)
+    columns = [c for c in SUMMARY_COLUMNS if not c[1].startswith("fast_")]
     largest = max(pass_ks(metrics))
     if largest > 1:
         columns.insert(columns.index(("pass@1", "pass@1")) + 1, (f"pass@{largest}", f"pass@{largest}"))
+    if metrics["speed_measured"]:  # every fast_p threshold of the run; on CPU they are all null
+        at = columns.index(("speedup", "geomean_speedup"))
+        columns[at:at] = [(key, key) for key in fast_keys(metrics)]
     table = Table(title=f"kernelgym bench: {metrics['run']['policy']} on {metrics['run']['problems']}")
     for label, _ in columns:
         table.add_column(label, justify="right")
