@@ -224,7 +224,7 @@ HOSTILE = "</pre></code></details><script>document.title='pwned'</script><img sr
 @pytest.fixture(scope="module")
 def failures(tmp_path_factory, grader):
     """A run whose samples fail in different ways, one of them with model-written markup in its error and code."""
-    from kernelgym.agents.policies import ReplayPolicy
+    from kernelgym.bench.policies import ReplayPolicy
     from kernelgym.bench.results import RunMeta
     from kernelgym.bench.run import BenchConfig, run_bench
     from kernelgym.executor import LocalExecutor
