@@ -491,8 +491,12 @@ class Grader:
         result.compiled = bool(outcome) and not failed
         if failed:
             kernel = failed[0].get("kernel", "the answer")
-            result.fail("compile", f"{kernel} does not compile for {self.config.target[0]} "
-                                   f"{self.config.target[1]}:\n{str(failed[0].get('error', ''))[-1500:]}")
+            message = (f"{kernel} does not compile for {self.config.target[0]} {self.config.target[1]}:\n"
+                       f"{str(failed[0].get('error', ''))[-1500:]}")
+            if result.failure == "runtime":  # the interpreter stumbled where a GPU's compiler stops first
+                result.failure, result.error = "compile", f"{message}\n(under the interpreter: {result.error[-500:]})"
+            result.fail("compile", message)
+
 
 def problem_directories(problem: Problem) -> list[str]:
     """The directories a candidate must not see: the problem's own, and its suite's when it sits in ``levelN``."""

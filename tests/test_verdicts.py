@@ -50,6 +50,16 @@ def test_interpreter_only_kernel_does_not_compile(grader, vector_add):
     assert reward_of(result) == pytest.approx(0.1)  # format credit only
 
 
+def test_a_kernel_the_interpreter_cannot_run_is_a_compile_failure_as_on_a_gpu(grader, vector_add):
+    """A misspelt ``tl`` function stops a GPU's compiler; the interpreter stumbles on it at run time. One answer,
+    one verdict: ``compile`` on both, with the compiler's message first."""
+    source = vector_add.solution_path.read_text().replace("x = tl.load(x_ptr", "x = tl.lod(x_ptr")
+    result = grader.grade(vector_add, fenced(source))
+    assert result.failure == "compile" and not result.compiled, result.error
+    assert "does not compile" in result.error.splitlines()[0]
+    assert reward_of(result) == pytest.approx(0.1)
+
+
 def test_autotuned_heuristic_kernel_is_counted_and_compiled(grader, vector_add):
     from conftest import ROOT
 
