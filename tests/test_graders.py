@@ -723,3 +723,13 @@ def test_judge_from_openai_spec_keeps_the_default_temperature(judge_server):
 def test_judge_config_rejects_an_empty_range():
     with pytest.raises(ValueError):
         ScoreModelConfig(model="m", score_range=(5, 5))
+
+
+def test_from_spec_builds_kernelgyms_own_grader_types_too():
+    """One factory for every grader type: the spec environments' math_answer / multilabel_f1 / countdown as well."""
+    from kernelgym.graders import from_spec
+
+    grade = from_spec({"type": "math_answer", "reference": "{{ item.answer }}"})
+    assert grade({"output_text": "so \\boxed{12}"}, {"answer": "12"}) == 1.0
+    with pytest.raises(ValueError, match="unknown field 'colour'"):
+        from_spec({"type": "countdown", "numbers": "{{ item.n }}", "target": "{{ item.t }}", "colour": 1})

@@ -21,7 +21,8 @@ import pytest
 import kernelgym
 from kernelgym.envs.core import Task
 from kernelgym.envs.countdown import LEVELS, CountdownEnv
-from kernelgym.envs.ifeval import KINDS, TRIVIAL_ANSWERS, Constraint, IFEvalEnv, satisfied
+from kernelgym.envs.ifeval import TRIVIAL_ANSWERS, IFEvalEnv
+from kernelgym.graders.instructions import KINDS, Constraint, satisfied
 from kernelgym.envs.maths import DIFFICULTIES, MathEnv, load_gsm8k
 from kernelgym.envs.multilabel import EXAMPLE_PATH, MultiLabelEnv, generate_example, load_examples
 

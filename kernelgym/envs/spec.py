@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..graders.extras import CountdownGrader
 from ..graders.templates import FIELD, MISSING, lookup
 from ..graders.text import output_json, output_text
 from ..problem import SPLITS, split_of
@@ -65,7 +66,6 @@ from .core import Graded, Task, TextEnv, env_id_problem, weighted
 EXAMPLE_SPEC = Path(__file__).resolve().parent.parent / "data" / "examples" / "sentiment" / "spec.yaml"
 FIELDS = ("id", "description", "data", "prompt", "system", "messages", "graders", "grader", "weights", "formula",
           "calculate_output", "pass_threshold", "reference_answer", "split", "id_field", "strip_thinking")
-EXTRA_TYPES = ("math_answer", "multilabel_f1", "countdown")
 
 Grader = Callable[[dict, dict], float]
 
@@ -215,7 +215,7 @@ def load_spec(path: str | Path, sandbox=None) -> EnvSpec:
     rows = _rows(path, raw, error)
     _check_item_fields(graders_raw, rows, error)
     for gname, grader in graders.items():
-        if isinstance(grader, _CountdownGrader):
+        if isinstance(grader, CountdownGrader):
             grader.prepare(rows, lambda message, where=f"graders.{gname}": error(where, message))
     spec = EnvSpec(path=path, env_id=env_id, rows=[], graders=graders, weights=weights, formula=formula,
                    strip_thinking=_bool_field(raw, "strip_thinking", True, error),
@@ -295,111 +295,14 @@ def _build_grader(name: str, config: Any, sandbox, error) -> Grader:
     where = f"graders.{name}"
     if not isinstance(config, dict):
         raise error(where, "a grader config is a mapping with a type")
-    kind = config.get("type")
-    if kind in EXTRA_TYPES:
-        return _extra_grader(kind, config, lambda message: error(where, message))
-    from ..graders.spec import TYPES, from_spec
+    from ..graders.spec import ALL_TYPES, from_spec
 
-    if kind not in TYPES:
-        raise error(f"{where}.type", f"unknown grader type {kind!r}; use one of {', '.join(TYPES + EXTRA_TYPES)}")
+    if config.get("type") not in ALL_TYPES:
+        raise error(f"{where}.type", f"unknown grader type {config.get('type')!r}; use one of {', '.join(ALL_TYPES)}")
     try:
         return from_spec(config, sandbox)
     except ValueError as exc:
         raise error(where, str(exc)) from None
-
-
-def _extra_grader(kind: str, config: dict, error) -> Grader:
-    """KernelGym's own graders behind the same ``(sample, item) -> float`` signature and templates."""
-    from ..graders.templates import render
-
-    allowed = {"type", "name", "input", "reference", "metric", "beta", "numbers", "target", "use_all"}
-    extra = sorted(set(config) - allowed)
-    if extra:
-        raise error(f"unknown field {extra[0]!r} for a {kind} grader")
-    template = config.get("input", "{{ sample.output_text }}")
-    needed = {"math_answer": ("reference",), "multilabel_f1": ("reference",), "countdown": ("numbers", "target")}
-    for key in ("input",) + needed[kind]:
-        value = template if key == "input" else config.get(key)
-        if not isinstance(value, str):
-            raise error(f"a {kind} grader needs the text (template) field {key!r}")
-
-    if kind == "math_answer":
-        from ..graders.maths import math_answer
-
-        def grade(sample: dict, item: dict) -> float:
-            context = {"sample": sample, "item": item}
-            return math_answer(render(template, context), render(config["reference"], context))
-
-        return grade
-    if kind == "multilabel_f1":
-        from ..graders.classification import multilabel_f1
-
-        metric, beta = config.get("metric", "f1"), config.get("beta", 1.0)
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta > 0:
-            raise error(f"beta must be a positive number, not {beta!r}")
-        allowed_metrics = ("precision", "recall", "f1") + ((f"f{beta:g}",) if beta != 1 else ())
-        if metric not in allowed_metrics:
-            raise error(f"unknown metric {metric!r}; use one of {', '.join(allowed_metrics)}")
-
-        def grade(sample: dict, item: dict) -> float:
-            context = {"sample": sample, "item": item}
-            return multilabel_f1(render(template, context), render(config["reference"], context), beta)[metric]
-
-        return grade
-    use_all = config.get("use_all", False)
-    if not isinstance(use_all, bool):
-        raise error(f"use_all must be true or false, not {use_all!r}")
-    for key in ("numbers", "target"):
-        for path in FIELD.findall(config[key]):
-            if path.split(".")[0] != "item":
-                raise error(f"{key}: {{{{ {path} }}}}: the numbers and the target read the row, as "
-                            f"{{{{ item.FIELD }}}}")
-    return _CountdownGrader(template, config["numbers"], config["target"], use_all)
-
-
-class _CountdownGrader:
-    """A ``countdown`` grader: each row's numbers and target are rendered and checked once, by :meth:`prepare`
-    (when the spec is loaded), so a row whose numbers are not a list of ints fails then, not mid-training."""
-
-    def __init__(self, template: str, numbers: str, target: str, use_all: bool):
-        self.template, self.numbers, self.target, self.use_all = template, numbers, target, use_all
-        self._puzzles: dict[int, tuple[dict, list[int], int]] = {}  # id(item) -> (item, numbers, target)
-
-    def puzzle(self, item: dict) -> tuple[list[int], int]:
-        """The row's numbers and target.
-
-        Raises:
-            ValueError: They do not render as a JSON list of ints and a JSON int.
-        """
-        cached = self._puzzles.get(id(item))
-        if cached is not None and cached[0] is item:
-            return cached[1], cached[2]
-        from ..graders.templates import render
-
-        context = {"item": item}
-        try:
-            numbers, target = json.loads(render(self.numbers, context)), json.loads(render(self.target, context))
-        except (ValueError, RecursionError):
-            numbers = target = None
-        if not (isinstance(numbers, list) and all(type(n) is int for n in numbers) and type(target) is int):
-            raise ValueError(f"numbers must render as a JSON list of ints and target as a JSON int, got "
-                             f"{render(self.numbers, context)[:100]!r} and {render(self.target, context)[:100]!r}")
-        return numbers, target
-
-    def prepare(self, rows: list[tuple[str, str, dict]], error) -> None:
-        """Render and check every row's puzzle now (``error(message)`` makes the exception to raise)."""
-        for task_id, _, item in rows:
-            try:
-                self._puzzles[id(item)] = (item, *self.puzzle(item))
-            except ValueError as exc:
-                raise error(f"row {task_id!r}: {exc}") from None
-
-    def __call__(self, sample: dict, item: dict) -> float:
-        from ..graders.countdown_game import countdown
-        from ..graders.templates import render
-
-        numbers, target = self.puzzle(item)
-        return countdown(render(self.template, {"sample": sample, "item": item}), numbers, target, self.use_all)
 
 
 def _rows(path: Path, raw: dict, error) -> list[tuple[str, str, dict]]:

@@ -7,6 +7,7 @@ them; ``pip install 'kernelgym[text]'`` installs them).
 - :func:`multilabel_f1` (:mod:`.classification`): precision, recall, F1 / F-beta over label sets.
 - :func:`math_answer` (:mod:`.maths`): the final number of a GSM8K / MATH answer; 1.0 / 0.1 / 0.0.
 - :func:`countdown` (:mod:`.countdown_game`): an arithmetic expression over given numbers; 1.0 / 0.1 / 0.0.
+- :func:`satisfied` (:mod:`.instructions`): whether an answer meets one verifiable writing instruction.
 - OpenAI's RFT graders: :func:`string_check` (:mod:`.strings`), :func:`text_similarity` (:mod:`.similarity`),
   :func:`python_grader` (:mod:`.python`, sandboxed), :func:`score_model` (:mod:`.judge`, an LLM judge),
   :func:`multi` (:mod:`.spec`, its formula language in :mod:`.combine`), and :func:`from_spec` (:mod:`.spec`),
@@ -31,6 +32,7 @@ _HOMES = {
     "ScoreModelConfig": "judge", "score_model": "judge", "score_model_details": "judge",
     "MultiGrader": "spec", "multi": "spec",
     "from_spec": "spec",
+    "Constraint": "instructions", "satisfied": "instructions",
 }
 __all__ = sorted(_HOMES)
 

@@ -25,9 +25,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .combine import FUNCTIONS, MultiGrade, check_formula, safe_evaluate
+from .extras import EXTRA_TYPES, extra_grader
 from .templates import render, sample_of
 
-TYPES = ("string_check", "text_similarity", "python", "score_model", "multi")
+TYPES = ("string_check", "text_similarity", "python", "score_model", "multi")  # OpenAI's
+ALL_TYPES = TYPES + EXTRA_TYPES  # and KernelGym's own (:mod:`.extras`)
 
 
 def from_spec(spec: dict | str, sandbox=None) -> Callable[[dict | str, dict], float]:
@@ -60,8 +62,10 @@ def from_spec(spec: dict | str, sandbox=None) -> Callable[[dict | str, dict], fl
     if not isinstance(spec, dict):
         raise ValueError(f"a grader config is a JSON object, not {type(spec).__name__}")
     kind = spec.get("type")
+    if kind in EXTRA_TYPES:
+        return extra_grader(kind, spec)
     if kind not in TYPES:
-        raise ValueError(f"unknown grader type {kind!r}; use one of {', '.join(TYPES)}")
+        raise ValueError(f"unknown grader type {kind!r}; use one of {', '.join(ALL_TYPES)}")
     return _BUILDERS[kind](spec, sandbox)
 
 
