@@ -15,6 +15,17 @@ from .result import KernelResult
 SYSTEM_PROMPT = ("You are an expert GPU programmer who writes fast, correct Triton kernels. Answer with exactly one "
                  "Python code block.")
 
+
+def chat(system: str | None, user: str) -> list[dict[str, str]]:
+    """Chat messages: the system message where there is one, then the user's. The one chat format of every prompt
+    (an environment's opening, a benchmark policy's request).
+
+    >>> [m["role"] for m in chat("be brief", "hi")], [m["role"] for m in chat(None, "hi")]
+    (['system', 'user'], ['user'])
+    """
+    return ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
+
+
 KERNEL_TEMPLATE = """\
 Write a Triton implementation of the PyTorch module below.
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
-from ..prompts import SYSTEM_PROMPT, kernel_prompt
+from ..prompts import SYSTEM_PROMPT, chat, kernel_prompt
 
 # What each policy's argument is (``reference`` takes none).
 ARGUMENT_OF = {"replay": "FILE", "openai": "MODEL", "hf": "PATH", "vllm": "PATH"}
@@ -74,7 +74,7 @@ def messages(prompt: Prompt) -> list[dict[str, str]]:
     >>> [m["role"] for m in messages(Prompt("p", "hi"))]
     ['system', 'user']
     """
-    return [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+    return chat(prompt.system, prompt.user)
 
 
 @dataclass(frozen=True)

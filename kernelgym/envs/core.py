@@ -205,8 +205,9 @@ class TextEnv(gymnasium.Env):
 
     def opening(self, task: Task) -> list[dict[str, str]]:
         """The messages that start an episode of ``task``: the :attr:`system_prompt` if set, then the prompt."""
-        system = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
-        return system + [{"role": "user", "content": task.prompt}]
+        from ..prompts import chat
+
+        return chat(self.system_prompt, task.prompt)
 
     def dataset(self, split: str | None = "train"):
         """:meth:`rows` as a ``datasets.Dataset``, ready for TRL's ``GRPOTrainer`` and ``SFTTrainer``."""
