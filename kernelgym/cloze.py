@@ -57,7 +57,8 @@ class Piece:
 
 
 def find_pieces(source: str) -> list[Piece]:
-    """Every maskable piece of the ``@triton.jit`` functions of ``source``, in source order, without duplicates.
+    """Every maskable piece of the ``@triton.jit`` functions of ``source``, in source order, without duplicates
+    (an expression of two kinds, such as a stored reduction, is kept as a ``store``).
 
     >>> src = ("import triton\\nimport triton.language as tl\\n@triton.jit\\n"
     ...        "def k(x_ptr, o_ptr, n, B: tl.constexpr):\\n"
@@ -76,7 +77,8 @@ def find_pieces(source: str) -> list[Piece]:
             for kind, node in _kernel_pieces(func):
                 piece = Piece(kind, func.name, (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset),
                               ast.get_source_segment(source, node) or "")
-                pieces.setdefault((piece.start, piece.end), piece)
+                if kind == "store" or (piece.start, piece.end) not in pieces:  # a stored value is a store first
+                    pieces[(piece.start, piece.end)] = piece
     return sorted(pieces.values(), key=lambda p: (p.start, p.end))
 
 
