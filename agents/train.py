@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def train(config: TrainConfig) -> TrainRun:
     from trl import GRPOConfig, GRPOTrainer
 
     from ..trl_rewards import RewardRouter
-    from .callbacks import KeepBest, MetricsLog, plot_metrics
+    from .callbacks import GradingStats, KeepBest, MetricsLog, plot_metrics
     from .data import build_rows, drop_flat, variance_study
 
     cuda = torch.cuda.is_available()
@@ -124,23 +125,38 @@ def train(config: TrainConfig) -> TrainRun:
                           train_dataset=Dataset.from_list(train_rows),
                           eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
                           processing_class=tokenizer, peft_config=lora,
-                          callbacks=[MetricsLog(out / "metrics.jsonl"), keep_best])
+                          callbacks=[GradingStats(router), MetricsLog(out / "metrics.jsonl"), keep_best])
     run = TrainRun(out=out, config=config, trainer=trainer, router=router)
     if eval_rows:
         run.baseline = trainer.evaluate()
+    started, graded_before = time.monotonic(), (router.gradings, router.grading_s)
     trainer.train()
+    train_s = time.monotonic() - started
     if eval_rows:  # the validation reward after the last step (evaluated just now on an --eval-steps boundary)
         done = keep_best.last_step == trainer.state.global_step
         run.final = keep_best.last if done else trainer.evaluate()
     trainer.save_model(str(out / "adapter"))
     summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
                "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
-               "best_step": keep_best.best_step, "gradings": router.gradings}
+               "best_step": keep_best.best_step, "gradings": router.gradings,
+               **throughput(router.gradings - graded_before[0], router.grading_s - graded_before[1], train_s)}
     if first:
         plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         print(json.dumps(summary), file=sys.stderr)
     return run
+
+
+def throughput(gradings: int, grading_s: float, train_s: float) -> dict[str, float | int]:
+    """The grading throughput of ``trainer.train()`` (validation passes during training included) for the summary.
+
+    >>> throughput(100, 20.0, 50.0)
+    {'train_s': 50.0, 'train_gradings': 100, 'train_grading_s': 20.0, 'gradings_per_grading_s': 5.0, 'gradings_per_train_s': 2.0, 'grading_time_share': 0.4}
+    """
+    return {"train_s": round(train_s, 1), "train_gradings": gradings, "train_grading_s": round(grading_s, 1),
+            "gradings_per_grading_s": round(gradings / grading_s, 2) if grading_s else None,
+            "gradings_per_train_s": round(gradings / train_s, 2) if train_s else None,
+            "grading_time_share": round(grading_s / train_s, 3) if train_s else None}
 
 
 def is_first_process() -> bool:

@@ -177,6 +177,26 @@ def mask(source: str, pieces: list[Piece]) -> str:
     return _replace(source, pieces, [blank(i, len(pieces)) for i in range(len(pieces))])
 
 
+def masked_kernels(source: str, pieces: list[Piece]) -> str:
+    """The ``@triton.jit`` functions of ``source`` (decorators included, and whatever lies between them), with each
+    piece replaced by its blank marker: what a cloze prompt shows.
+
+    >>> src = "import triton\n@triton.jit\ndef k(x):\n    return x + 1\n\ndef host():\n    pass\n"
+    >>> print(masked_kernels(src, [p for p in find_pieces(src)]))
+    @triton.jit
+    def k(x):
+        return x + 1
+    """
+    tree = safe_ast.parse(source)
+    kernels = [f for f in tree.body if isinstance(f, ast.FunctionDef) and _is_jit(f)]
+    if not kernels:
+        return ""
+    first = min(d.lineno for d in kernels[0].decorator_list)
+    last = kernels[-1].end_lineno
+    removed = sum(p.end[0] - p.start[0] for p in pieces)  # lines a multi-line piece loses to its one-line marker
+    return "\n".join(mask(source, pieces).splitlines()[first - 1:last - removed])
+
+
 def parse_fill(text: str) -> str:
     """The normalised source of a fill: exactly one Python expression, unparsed from its own tree.
 

@@ -11,10 +11,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cloze import FillError, Piece, blank, candidates, find_pieces, mask, parse_fill, splice, stable_rng
+from ..cloze import FillError, Piece, blank, candidates, find_pieces, masked_kernels, parse_fill, splice, stable_rng
 from ..grader import Grader, GraderConfig
 from ..problem import load_problem
-from ..prompts import kernel_feedback, shown_source
+from ..prompts import kernel_feedback
 from ..registry import builtin_problems, register
 from ..result import KernelResult
 from ..rewards import DEFAULT_WEIGHTS, RewardWeights
@@ -26,15 +26,11 @@ LETTERS = "ABCDEFGH"
 ANSWER = re.compile(r"<answer>(.*?)</answer>", re.S)
 
 CLOZE_TEMPLATE = """\
-Fill in the blank{plural} of a Triton implementation of this PyTorch module.
+Fill in the blank{plural} of a Triton kernel.
 
-Reference implementation (`Model`):
+Problem: {statement}
 
-```python
-{problem}
-```
-
-The Triton implementation, with {what} replaced by {markers}:
+The kernel, with {what} replaced by {markers}:
 
 ```python
 {masked}
@@ -183,12 +179,12 @@ class KernelClozeEnv(KernelEnv):
                     choices = tuple(candidates(pieces[0], stable_rng(task_id)))
                 cloze = Cloze(problem.key, solution, pieces, choices)
                 self._clozes[task_id] = cloze
-                tasks.append(Task(task_id=task_id, prompt=self._prompt(problem.source, cloze), split=problem.split,
+                tasks.append(Task(task_id=task_id, prompt=self._prompt(statement(problem), cloze), split=problem.split,
                                   columns={"problem_path": str(problem.path), "level": problem.level or 0,
                                            "kinds": [p.kind for p in pieces]}))
         return tasks
 
-    def _prompt(self, problem_source: str, cloze: Cloze) -> str:
+    def _prompt(self, statement: str, cloze: Cloze) -> str:
         count = len(cloze.pieces)
         markers = " and ".join(f"`{m}`" for m in _markers(count))
         what = " and ".join(f"one {p.kind} expression" if p.kind != "store" else "the expression it stores"
@@ -200,8 +196,8 @@ class KernelClozeEnv(KernelEnv):
             answer_format = FREE_FORMAT.format(
                 which="the blank" if count == 1 else "each blank",
                 order="" if count == 1 else f", one <answer> block per blank in order ({markers})")
-        return CLOZE_TEMPLATE.format(plural="" if count == 1 else "s", problem=shown_source(problem_source),
-                                     what=what, markers=markers, masked=mask(cloze.solution, list(cloze.pieces)),
+        return CLOZE_TEMPLATE.format(plural="" if count == 1 else "s", statement=statement, what=what,
+                                     markers=markers, masked=masked_kernels(cloze.solution, list(cloze.pieces)),
                                      answer_format=answer_format)
 
     def cloze(self, task: Task) -> Cloze:
@@ -260,6 +256,11 @@ class KernelClozeEnv(KernelEnv):
         if cloze.choices:
             return f"<answer>{LETTERS[cloze.choices.index(parse_fill(cloze.pieces[0].text))]}</answer>"
         return "".join(f"<answer>{p.text}</answer>" for p in cloze.pieces)
+
+
+def statement(problem) -> str:
+    """What a cloze prompt says about the problem: its docstring on one line (its name when it has none)."""
+    return " ".join(problem.docstring.split()) or problem.name
 
 
 def _markers(count: int) -> list[str]:
