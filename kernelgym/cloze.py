@@ -178,14 +178,14 @@ def mask(source: str, pieces: list[Piece]) -> str:
 
 
 def masked_kernels(source: str, pieces: list[Piece]) -> str:
-    """The ``@triton.jit`` functions of ``source`` (decorators included, and whatever lies between them), with each
+    r"""The ``@triton.jit`` functions of ``source`` (decorators included, and whatever lies between them), with each
     piece replaced by its blank marker: what a cloze prompt shows.
 
-    >>> src = "import triton\n@triton.jit\ndef k(x):\n    return x + 1\n\ndef host():\n    pass\n"
-    >>> print(masked_kernels(src, [p for p in find_pieces(src)]))
+    >>> src = "import triton\n@triton.jit\ndef k(o_ptr, x):\n    tl.store(o_ptr, x + 1)\n\ndef host():\n    pass\n"
+    >>> print(masked_kernels(src, [p for p in find_pieces(src) if p.kind == "store"]))
     @triton.jit
-    def k(x):
-        return x + 1
+    def k(o_ptr, x):
+        tl.store(o_ptr, <BLANK>)
     """
     tree = safe_ast.parse(source)
     kernels = [f for f in tree.body if isinstance(f, ast.FunctionDef) and _is_jit(f)]
