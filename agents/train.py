@@ -129,7 +129,7 @@ def train(config: TrainConfig) -> TrainRun:
     run = TrainRun(out=out, config=config, trainer=trainer, router=router)
     if eval_rows:
         run.baseline = trainer.evaluate()
-    started, graded_before = time.monotonic(), (router.gradings, router.grading_s)
+    started, graded_before = time.monotonic(), (router.gradings, router.grading_s, router.sandboxed)
     trainer.train()
     train_s = time.monotonic() - started
     if eval_rows:  # the validation reward after the last step (evaluated just now on an --eval-steps boundary)
@@ -139,7 +139,8 @@ def train(config: TrainConfig) -> TrainRun:
     summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
                "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
                "best_step": keep_best.best_step, "gradings": router.gradings,
-               **throughput(router.gradings - graded_before[0], router.grading_s - graded_before[1], train_s)}
+               **throughput(router.gradings - graded_before[0], router.grading_s - graded_before[1], train_s,
+                            router.sandboxed - graded_before[2])}
     if first:
         plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -147,16 +148,22 @@ def train(config: TrainConfig) -> TrainRun:
     return run
 
 
-def throughput(gradings: int, grading_s: float, train_s: float) -> dict[str, float | int]:
-    """The grading throughput of ``trainer.train()`` (validation passes during training included) for the summary.
+def throughput(gradings: int, grading_s: float, train_s: float, sandboxed: int = 0) -> dict[str, float | int]:
+    """The grading throughput of ``trainer.train()`` (validation passes during training included) for the summary:
+    gradings (and those that ran in the sandbox) per second spent grading and per second of training, and the
+    share of the training time spent grading.
 
-    >>> throughput(100, 20.0, 50.0)
-    {'train_s': 50.0, 'train_gradings': 100, 'train_grading_s': 20.0, 'gradings_per_grading_s': 5.0, 'gradings_per_train_s': 2.0, 'grading_time_share': 0.4}
+    >>> throughput(100, 20.0, 50.0, sandboxed=60)
+    {'train_s': 50.0, 'train_gradings': 100, 'train_sandboxed': 60, 'train_grading_s': 20.0, \
+'gradings_per_grading_s': 5.0, 'sandboxed_per_grading_s': 3.0, 'gradings_per_train_s': 2.0, 'grading_time_share': 0.4}
     """
-    return {"train_s": round(train_s, 1), "train_gradings": gradings, "train_grading_s": round(grading_s, 1),
-            "gradings_per_grading_s": round(gradings / grading_s, 2) if grading_s else None,
-            "gradings_per_train_s": round(gradings / train_s, 2) if train_s else None,
-            "grading_time_share": round(grading_s / train_s, 3) if train_s else None}
+    def rate(count: float, seconds: float) -> float | None:
+        return round(count / seconds, 3) if seconds else None
+
+    return {"train_s": round(train_s, 1), "train_gradings": gradings, "train_sandboxed": sandboxed,
+            "train_grading_s": round(grading_s, 1), "gradings_per_grading_s": rate(gradings, grading_s),
+            "sandboxed_per_grading_s": rate(sandboxed, grading_s), "gradings_per_train_s": rate(gradings, train_s),
+            "grading_time_share": rate(grading_s, train_s)}
 
 
 def is_first_process() -> bool:

@@ -54,6 +54,7 @@ class RewardRouter:
         self._lock = threading.Lock()
         self.gradings = 0  # completions actually graded (cache misses)
         self.grading_s = 0.0  # wall-clock seconds spent in the environments' grade_many
+        self.sandboxed = 0  # of the gradings, kernel answers that ran in the sandbox (not refused before running)
         self.samples = 0  # completions scored (each batch counted once, cache hits included)
         self.solved = 0  # of which solved their task
 
@@ -98,6 +99,7 @@ class RewardRouter:
             with self._lock:
                 self.grading_s += time.monotonic() - started
                 self.gradings += len(missing)
+                self.sandboxed += sum("run_s" in getattr(v.record, "timings", {}) for v in graded)
                 for key, verdict in zip(missing, graded):
                     self._cache[key] = verdict
                 while len(self._cache) > self._cache_size:
