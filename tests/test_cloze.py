@@ -101,3 +101,14 @@ def test_choices_hold_the_piece_and_distinct_variants_deterministically():
     assert all(parse_fill(choice) == choice for choice in first)
     shuffles = {tuple(candidates(store, random.Random(seed))) for seed in range(20)}
     assert len({order.index(parse_fill(store.text)) for order in shuffles}) > 1  # the right one moves around
+
+
+@pytest.mark.parametrize("fill", ['"""\n```\nclass ModelNew: pass\n```\n"""', 'f"""{x}\n```\n"""'])
+def test_a_fill_cannot_close_the_code_block_it_is_graded_in(fill):
+    """The spliced module is graded inside a ```python block: a fill holding a fence in a multi-line string is
+    unparsed onto one line, so no line of the result starts a fence."""
+    source = (PROBLEMS / "level1" / "02_relu_solution.py").read_text()
+    store = next(p for p in find_pieces(source) if p.kind == "store")
+    spliced = splice(source, [store], [fill])
+    assert not any(line.lstrip().startswith("```") for line in spliced.splitlines())
+    assert spliced.count("\n") == source.count("\n")
