@@ -16,9 +16,9 @@ environments, and reads top to bottom:
 The run folder::
 
     config.json       every setting, the resolved TRL arguments, library versions
-    metrics.jsonl     one line per log: reward, rewards/<component>/mean, eval_reward, loss, ...
+    metrics.jsonl     one line per log: reward, rewards/<component>/mean, eval_reward, loss, ..., grading/*
     reward_curve.png  training and validation reward against the step
-    summary.json      baseline and final validation reward, the best step
+    summary.json      baseline and final validation reward, the best step, the grading throughput
     adapter/          the final LoRA adapter (and tokenizer)
     best/             the adapter with the best validation reward (best.json says when)
     checkpoints/      TRL checkpoints (adapter, optimizer, scheduler) every --save-steps
