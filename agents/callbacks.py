@@ -36,6 +36,49 @@ class MetricsLog(TrainerCallback):
                 handle.write(json.dumps(record) + "\n")
 
 
+class GradingStats(TrainerCallback):
+    """Add the grading throughput of each log interval to the log, from a :class:`kernelgym.trl_rewards.RewardRouter`.
+
+    Placed before :class:`MetricsLog`, so that ``metrics.jsonl`` records them. Keys (``eval_`` first for a
+    validation log, whose interval is the validation pass):
+
+    - ``grading/gradings``: completions graded in the interval (cache misses);
+    - ``grading/sandboxed``: of those, kernel answers that ran in the sandbox (the rest were refused before
+      running: a format failure or a static check);
+    - ``grading/gradings_per_s``, ``grading/sandboxed_per_s``: those over the seconds spent grading;
+    - ``grading/time_share``: seconds spent grading over the interval's wall-clock seconds;
+    - ``grading/solved_share``: the share of the interval's scored completions that solved their task.
+
+    Args:
+        router: The router whose reward functions the trainer calls.
+    """
+
+    def __init__(self, router):
+        import time
+
+        self.router = router
+        self._clock = time.monotonic
+        self._last = self._snapshot()
+
+    def _snapshot(self) -> tuple[float, int, int, float, int, int]:
+        r = self.router
+        return self._clock(), r.gradings, r.sandboxed, r.grading_s, r.samples, r.solved
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs is None:
+            return
+        now = self._snapshot()
+        wall, gradings, sandboxed, grading_s, samples, solved = (b - a for a, b in zip(self._last, now))
+        self._last = now
+        prefix = "eval_" if any(key.startswith("eval_") for key in logs) else ""
+        logs[f"{prefix}grading/gradings"] = gradings
+        logs[f"{prefix}grading/sandboxed"] = sandboxed
+        logs[f"{prefix}grading/gradings_per_s"] = gradings / grading_s if grading_s > 0 else None
+        logs[f"{prefix}grading/sandboxed_per_s"] = sandboxed / grading_s if grading_s > 0 else None
+        logs[f"{prefix}grading/time_share"] = grading_s / wall if wall > 0 else None
+        logs[f"{prefix}grading/solved_share"] = solved / samples if samples else None
+
+
 class KeepBest(TrainerCallback):
     """Save the model (its adapter, for a peft model) whenever a validation metric improves.
 

@@ -19,9 +19,9 @@ each component, the validation reward, the time left; TRL's raw metric dicts go 
 The run folder::
 
     config.json       every setting, the resolved TRL arguments, library versions
-    metrics.jsonl     one line per log: reward, rewards/<component>/mean, eval_reward, loss, ...
+    metrics.jsonl     one line per log: reward, rewards/<component>/mean, eval_reward, loss, ..., grading/*
     reward_curve.png  the reward and each of its components (training and validation) against the step
-    summary.json      baseline and final validation reward, the best step
+    summary.json      baseline and final validation reward, the best step, the grading throughput
     adapter/          the final LoRA adapter (and tokenizer)
     best/             the adapter with the best validation reward (best.json says when)
     checkpoints/      TRL checkpoints (adapter, optimizer, scheduler) every --save-steps
@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     from trl import GRPOConfig, GRPOTrainer
 
     from ..trl_rewards import RewardRouter
-    from .callbacks import KeepBest, MetricsLog, plot_metrics
+    from .callbacks import GradingStats, KeepBest, MetricsLog, plot_metrics
     from .data import build_rows, drop_flat, variance_study
 
     cuda = torch.cuda.is_available()
@@ -136,25 +137,47 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
                           train_dataset=Dataset.from_list(train_rows),
                           eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
                           processing_class=tokenizer, peft_config=lora,
-                          callbacks=[MetricsLog(out / "metrics.jsonl"), keep_best, progress])
+                          callbacks=[GradingStats(router), MetricsLog(out / "metrics.jsonl"), keep_best, progress])
     trainer.remove_callback(PrinterCallback)  # it prints every log as a raw dict; metrics.jsonl has them all
     run = TrainRun(out=out, config=config, trainer=trainer, router=router)
     if eval_rows:
         run.baseline = trainer.evaluate()
+    started, graded_before = time.monotonic(), (router.gradings, router.grading_s, router.sandboxed)
     trainer.train()
+    train_s = time.monotonic() - started
     if eval_rows:  # the validation reward after the last step (evaluated just now on an --eval-steps boundary)
         done = keep_best.last_step == trainer.state.global_step
         run.final = keep_best.last if done else trainer.evaluate()
     trainer.save_model(str(out / "adapter"))
     summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
                "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
-               "best_step": keep_best.best_step, "gradings": router.gradings}
+               "best_step": keep_best.best_step, "gradings": router.gradings,
+               **throughput(router.gradings - graded_before[0], router.grading_s - graded_before[1], train_s,
+                            router.sandboxed - graded_before[2])}
     if first:
         plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         progress.stop()
         print(summary_line(summary, out), file=sys.stderr)
     return run
+
+
+def throughput(gradings: int, grading_s: float, train_s: float, sandboxed: int = 0) -> dict[str, float | int]:
+    """The grading throughput of ``trainer.train()`` (validation passes during training included) for the summary:
+    gradings (and those that ran in the sandbox) per second spent grading and per second of training, and the
+    share of the training time spent grading.
+
+    >>> throughput(100, 20.0, 50.0, sandboxed=60)
+    {'train_s': 50.0, 'train_gradings': 100, 'train_sandboxed': 60, 'train_grading_s': 20.0, \
+'gradings_per_grading_s': 5.0, 'sandboxed_per_grading_s': 3.0, 'gradings_per_train_s': 2.0, 'grading_time_share': 0.4}
+    """
+    def rate(count: float, seconds: float) -> float | None:
+        return round(count / seconds, 3) if seconds else None
+
+    return {"train_s": round(train_s, 1), "train_gradings": gradings, "train_sandboxed": sandboxed,
+            "train_grading_s": round(grading_s, 1), "gradings_per_grading_s": rate(gradings, grading_s),
+            "sandboxed_per_grading_s": rate(sandboxed, grading_s), "gradings_per_train_s": rate(gradings, train_s),
+            "grading_time_share": rate(grading_s, train_s)}
 
 
 def is_first_process() -> bool:

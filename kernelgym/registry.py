@@ -31,6 +31,7 @@ PLUGIN_ENVS: dict[str, str] = {
     "kernelgym/math-v0": "kernelgym.envs.maths",
     "kernelgym/multilabel-v0": "kernelgym.envs.multilabel",
     "kernelgym/ifeval-v0": "kernelgym.envs.ifeval",
+    "kernelgym/kernel-cloze-v0": "kernelgym.envs.cloze",
 }
 PLUGIN_MODULES: list[str] = list(dict.fromkeys(PLUGIN_ENVS.values()))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import random
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if TYPE_CHECKING:  # types only: the environments import this module for their reward_funcs()
@@ -53,6 +54,10 @@ class RewardRouter:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self.gradings = 0  # completions actually graded (cache misses)
+        self.grading_s = 0.0  # wall-clock seconds spent in the environments' grade_many
+        self.sandboxed = 0  # of the gradings, kernel answers that ran in the sandbox (not refused before running)
+        self.samples = 0  # completions scored (each batch counted once, cache hits included)
+        self.solved = 0  # of which solved their task
 
     def reward_funcs(self) -> list[RewardFunc]:
         """One function per (environment, component); named ``component`` for a single environment and
@@ -60,14 +65,19 @@ class RewardRouter:
         prefix = len(self.envs) > 1
         funcs = []
         for env_id, env in self.envs.items():
-            for component in env.component_names:
+            for index, component in enumerate(env.component_names):
                 name = f"{env_id.split('/')[-1]}/{component}" if prefix else component
-                funcs.append(self._make_func(env_id, component, name))
+                funcs.append(self._make_func(env_id, component, name, tally=index == 0))
         return funcs
 
-    def _make_func(self, env_id: str, component: str, name: str) -> RewardFunc:
+    def _make_func(self, env_id: str, component: str, name: str, tally: bool = False) -> RewardFunc:
         def reward(prompts=None, completions=None, **kwargs) -> list[float | None]:
             verdicts = self.grade_batch(completions or [], kwargs.get("env_id"), kwargs.get("task_id"), env_id)
+            if tally:  # one function per environment counts the batch's verdicts, so each is counted once
+                scored = [v for v in verdicts if v is not None]
+                with self._lock:
+                    self.samples += len(scored)
+                    self.solved += sum(v.solved for v in scored)
             return [None if v is None else v.contributions.get(component) for v in verdicts]
 
         reward.__name__ = reward.__qualname__ = name
@@ -85,9 +95,12 @@ class RewardRouter:
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k[0] == only and k not in self._cache))
         if missing:
+            started = time.monotonic()
             graded = env.grade_many([(env.task(task_id), text) for _, task_id, text in missing])
             with self._lock:
+                self.grading_s += time.monotonic() - started
                 self.gradings += len(missing)
+                self.sandboxed += sum("run_s" in getattr(v.record, "timings", {}) for v in graded)
                 for key, verdict in zip(missing, graded):
                     self._cache[key] = verdict
                 while len(self._cache) > self._cache_size:
