@@ -13,6 +13,7 @@ A subclass sets ``env_id`` and implements :meth:`TextEnv.load_tasks` and :meth:`
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,23 @@ def discounted_returns(rewards: list[float], gamma: float = 1.0) -> list[float]:
     return returns[::-1]
 
 
+@dataclass(frozen=True)
+class Episode:
+    """A snapshot of an environment's current episode.
+
+    Attributes:
+        task_id: The episode's task ("" before the first ``reset``).
+        turn: Attempts made so far.
+        done: The episode is over, or has not started.
+        messages: The conversation so far.
+    """
+
+    task_id: str
+    turn: int
+    done: bool
+    messages: list[dict[str, str]]
+
+
 class EpisodeError(RuntimeError):
     """``step`` was called out of order (before ``reset``, or after the episode ended)."""
 
@@ -169,6 +187,21 @@ class TextEnv(gymnasium.Env):
     def refine_prompt(self, task: Task, graded: Graded) -> str:
         """The observation after a failed attempt in a multi-turn episode."""
         return f"Your answer was not correct.\n\n{graded.feedback}\n\nTry again."
+
+    def spawn(self) -> "TextEnv":
+        """A twin for one more concurrent episode (a served session): it shares this environment's tasks, grader
+        and settings, which are read-only once loaded, and has its own episode state and random generator."""
+        self.tasks()
+        twin = copy.copy(self)
+        twin._task, twin._turn, twin._done, twin._messages = None, 0, True, []
+        twin._np_random, twin._np_random_seed = None, None
+        return twin
+
+    @property
+    def episode(self) -> "Episode":
+        """Where the current episode stands (a snapshot)."""
+        return Episode(task_id=self._task.task_id if self._task else "", turn=self._turn, done=self._done,
+                       messages=list(self._messages))
 
     # --- tasks and rows ------------------------------------------------------------------------------
     def tasks(self, split: str | None = None) -> list[Task]:
