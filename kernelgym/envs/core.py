@@ -146,6 +146,10 @@ class TextEnv(gymnasium.Env):
         max_turns: Attempts per episode. With more than one, a failed attempt returns the grader's feedback as
             the observation and the episode goes on until the task is solved or the turns run out (truncated).
         split: Only tasks of this split are drawn by :meth:`reset` (None: every task).
+        continue_after_correct: With ``max_turns > 1``, a correct attempt does not end the episode: the
+            observation is :meth:`improve_prompt` (for kernels, what was measured about its speed) and the episode
+            goes on until the turns run out; it then ends ``terminated`` if the last attempt was correct,
+            ``truncated`` if not.
     """
 
     metadata = {"render_modes": []}
@@ -155,10 +159,11 @@ class TextEnv(gymnasium.Env):
     # training reward and a benchmark score are earned on the same input.
     system_prompt: str | None = None
 
-    def __init__(self, max_turns: int = 1, split: str | None = None):
+    def __init__(self, max_turns: int = 1, split: str | None = None, continue_after_correct: bool = False):
         if max_turns < 1:
             raise ValueError(f"max_turns must be at least 1, not {max_turns}")
         self.max_turns = max_turns
+        self.continue_after_correct = bool(continue_after_correct)
         self.split = _checked_split(split)
         self.observation_space = self.action_space = text_space()
         self._tasks: list[Task] | None = None
@@ -187,6 +192,10 @@ class TextEnv(gymnasium.Env):
     def refine_prompt(self, task: Task, graded: Graded) -> str:
         """The observation after a failed attempt in a multi-turn episode."""
         return f"Your answer was not correct.\n\n{graded.feedback}\n\nTry again."
+
+    def improve_prompt(self, task: Task, graded: Graded) -> str:
+        """The observation after a correct attempt, in an episode that goes on (``continue_after_correct``)."""
+        return f"Your answer was correct.\n\n{graded.feedback}\n\nTry to improve it."
 
     def spawn(self) -> "TextEnv":
         """A twin for one more concurrent episode (a served session): it shares this environment's tasks, grader
@@ -273,8 +282,8 @@ class TextEnv(gymnasium.Env):
 
         Returns:
             ``(observation, reward, terminated, truncated, info)``: the observation is the feedback prompt for
-            the next attempt ("" when the episode is over); ``terminated`` when solved; ``truncated`` when the
-            turns ran out; ``info`` holds ``components``, ``contributions``, ``result`` (the grading record),
+            the next attempt ("" when the episode is over); ``terminated`` when solved (with
+            ``continue_after_correct``: when the last turn was solved); ``truncated`` when the turns ran out; ``info`` holds ``components``, ``contributions``, ``result`` (the grading record),
             ``feedback``, ``turn`` and ``messages`` (the conversation so far).
 
         Raises:
@@ -287,10 +296,16 @@ class TextEnv(gymnasium.Env):
             raise TypeError(f"the action is the completion text (str), not {type(action).__name__}")
         graded = self.grade(self._task, action)
         self._turn += 1
-        terminated = graded.solved
-        truncated = not terminated and self._turn >= self.max_turns
+        last = self._turn >= self.max_turns
+        terminated = graded.solved and (last or not self.continue_after_correct)
+        truncated = not terminated and last
         self._done = terminated or truncated
-        observation = "" if self._done else self.refine_prompt(self._task, graded)
+        if self._done:
+            observation = ""
+        elif graded.solved:
+            observation = self.improve_prompt(self._task, graded)
+        else:
+            observation = self.refine_prompt(self._task, graded)
         self._messages.append({"role": "assistant", "content": action})
         if observation:
             self._messages.append({"role": "user", "content": observation})
