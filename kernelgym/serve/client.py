@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncio
+
 import gymnasium
 from openenv.core.client_types import StepResult
 from openenv.core.env_client import EnvClient
@@ -117,7 +119,10 @@ class RemoteEnv(gymnasium.Env):
     the :class:`kernelgym.result.KernelResult` for kernel environments, a dict for the others).
 
     The environment's own arguments (``max_turns``, ``difficulty``, ...) are the server's: set them where it is
-    started. The session opens on the first ``reset`` and ends with :meth:`close`.
+    started. The session opens on the first ``reset`` and ends with :meth:`close`. Calls run the async client to
+    completion on a private event loop in the calling thread (a round trip through another thread's loop costs
+    more than the server does); made inside a running event loop (a notebook), it uses OpenEnv's ``.sync()``
+    wrapper, whose loop runs in a thread of its own. Use one from one thread at a time.
 
     Args:
         env_id: The environment id.
@@ -131,7 +136,7 @@ class RemoteEnv(gymnasium.Env):
         self.env_id = env_id
         self.url = url
         self.observation_space = self.action_space = text_space()
-        self._client = KernelGymClient(url, env_id, token=token, message_timeout_s=message_timeout_s).sync()
+        self._client = _Blocking(KernelGymClient(url, env_id, token=token, message_timeout_s=message_timeout_s))
         self._done = True
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[str, dict]:
@@ -164,6 +169,42 @@ class RemoteEnv(gymnasium.Env):
 
     def close(self) -> None:
         self._client.close()
+
+
+class _Blocking:
+    """Blocking calls of an async client: run to completion on a private event loop, or through OpenEnv's
+    ``SyncEnvClient`` where this thread already runs a loop."""
+
+    def __init__(self, client: KernelGymClient):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.new_event_loop()
+            self._client = client
+        else:
+            self._loop, self._client = None, client.sync()
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        method = getattr(self._client, name)
+        if self._loop is None:
+            return method(*args, **kwargs)
+        return self._loop.run_until_complete(method(*args, **kwargs))
+
+    def reset(self, **kwargs: Any) -> StepResult[KernelGymObservation]:
+        return self._call("reset", **kwargs)
+
+    def step(self, action: KernelGymAction) -> StepResult[KernelGymObservation]:
+        return self._call("step", action)
+
+    def state(self) -> KernelGymState:
+        return self._call("state")
+
+    def close(self) -> None:
+        if self._loop is not None and self._loop.is_closed():
+            return
+        self._call("close")
+        if self._loop is not None:
+            self._loop.close()
 
 
 def _record(observation: KernelGymObservation) -> Any:

@@ -67,6 +67,13 @@ class ServedEnv(Environment[KernelGymAction, KernelGymObservation, KernelGymStat
         return KernelGymObservation(prompt=prompt, env_id=info["env_id"], task_id=info["task_id"], turn=0,
                                     messages=self._env.episode.messages, reward=None, done=False)
 
+    async def reset_async(self, seed: int | None = None, episode_id: str | None = None, task_id: str | None = None,
+                          **unknown: Any) -> KernelGymObservation:
+        """:meth:`reset`, run in the server's event loop: it draws a task and builds a prompt (the tasks are loaded
+        before the server starts), so a hop to the session's thread would cost more than the work. ``step``, which
+        grades, keeps OpenEnv's default: the session's own thread."""
+        return self.reset(seed=seed, episode_id=episode_id, task_id=task_id, **unknown)
+
     def step(self, action: KernelGymAction, timeout_s: float | None = None, **unused: Any) -> KernelGymObservation:
         """Grade one attempt, as ``env.step(action.completion)`` does locally.
 
