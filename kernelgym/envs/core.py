@@ -158,6 +158,9 @@ class TextEnv(gymnasium.Env):
     # The system message that evaluation sends before each prompt (None: none); rows() carry it too, so a
     # training reward and a benchmark score are earned on the same input.
     system_prompt: str | None = None
+    # Grading is plain Python over the completion, bounded and fast (well under a millisecond): a server may grade
+    # it in its event loop instead of handing it to a thread (kernelgym.serve). Never for sandboxed or remote graders.
+    grades_inline: bool = False
 
     def __init__(self, max_turns: int = 1, split: str | None = None, continue_after_correct: bool = False):
         if max_turns < 1:

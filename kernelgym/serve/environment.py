@@ -8,8 +8,10 @@ length.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from openenv.core.env_server.interfaces import Environment
@@ -42,6 +44,7 @@ class ServedEnv(Environment[KernelGymAction, KernelGymObservation, KernelGymStat
         self._max_action_chars = max_action_chars
         self._episode_id: str | None = None
         self._closed = False
+        self._executor: ThreadPoolExecutor | None = None  # the session's grading thread, started on first use
 
     def reset(self, seed: int | None = None, episode_id: str | None = None, task_id: str | None = None,
               **unknown: Any) -> KernelGymObservation:
@@ -73,6 +76,17 @@ class ServedEnv(Environment[KernelGymAction, KernelGymObservation, KernelGymStat
         before the server starts), so a hop to the session's thread would cost more than the work. ``step``, which
         grades, keeps OpenEnv's default: the session's own thread."""
         return self.reset(seed=seed, episode_id=episode_id, task_id=task_id, **unknown)
+
+    async def step_async(self, action: KernelGymAction, timeout_s: float | None = None,
+                         **unused: Any) -> KernelGymObservation:
+        """:meth:`step` in the session's own thread (OpenEnv's default), or in the event loop for an environment
+        whose grading is plain, fast Python (``grades_inline``), where the thread hop costs more than grading."""
+        if self._env.grades_inline:
+            return self.step(action)
+        self._check_open()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="kernelgym-session")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.step, action)
 
     def step(self, action: KernelGymAction, timeout_s: float | None = None, **unused: Any) -> KernelGymObservation:
         """Grade one attempt, as ``env.step(action.completion)`` does locally.
@@ -109,6 +123,8 @@ class ServedEnv(Environment[KernelGymAction, KernelGymObservation, KernelGymStat
     def close(self) -> None:
         """End the session: later calls are refused (OpenEnv's idle reaper calls this)."""
         self._closed = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
 
     def _check_open(self) -> None:
         if self._closed:
