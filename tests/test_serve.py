@@ -21,12 +21,14 @@ from kernelgym.serve.process import ServerProcess  # noqa: E402
 TOKEN = "test-token-1234"
 KERNEL = "kernelgym/level1-relu-v0"
 TEXT = "kernelgym/repeat-digit-v0"
+SPEC = "kernelgym/data/examples/sentiment/spec.yaml"
 MAX_CHARS = 20_000
 
 
 @pytest.fixture(scope="module")
 def server():
-    with ServerProcess([KERNEL, f"{TEXT}?max_turns=2"], ["--max-action-chars", str(MAX_CHARS)], token=TOKEN) as s:
+    with ServerProcess([KERNEL, f"{TEXT}?max_turns=2", SPEC], ["--max-action-chars", str(MAX_CHARS)],
+                       token=TOKEN) as s:
         yield s
 
 
@@ -82,6 +84,21 @@ def test_text_env_reset_step_state(server):
             env.step("1")
     finally:
         env.close()
+
+
+def test_spec_env_is_served_under_its_own_id(server):
+    """An environment from a YAML spec is served under the id the spec gives it, graded as in-process."""
+    local = kernelgym.make(SPEC)
+    env = kernelgym.make(local.env_id, url=server.url, token=TOKEN)
+    try:
+        prompt, info = env.reset(seed=1)
+        assert (prompt, info) == local.reset(seed=1)
+        answer = local.reference_answer(local.task(info["task_id"]))
+        remote, expected = env.step(answer), local.step(answer)
+    finally:
+        env.close()
+    assert remote[1:4] == expected[1:4] and remote[1] == 1.0
+    assert remote[4]["components"] == expected[4]["components"]
 
 
 def test_concurrent_sessions_each_run_their_own_episode(server):
