@@ -133,8 +133,11 @@ def serve(envs: list[TextEnv], settings: ServeSettings, ready=print) -> None:
     sock.bind((settings.host, settings.port))
     sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     port = sock.getsockname()[1]
+    # No per-message compression: completions are small next to its CPU cost, and a compressed message could
+    # inflate past ws_max_size only after it was accepted.
     config = uvicorn.Config(app, log_level="warning", ws_max_size=settings.max_message_bytes,
-                            ws_ping_interval=20.0, ws_ping_timeout=20.0, timeout_graceful_shutdown=5)
+                            ws_per_message_deflate=False, ws_ping_interval=20.0, ws_ping_timeout=20.0,
+                            timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{port}")

@@ -57,7 +57,7 @@ class KernelGymClient(EnvClient[KernelGymAction, KernelGymObservation, KernelGym
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
         try:
             self._ws = await connect(self._ws_url, open_timeout=self._connect_timeout, max_size=self._max_message_size,
-                                     additional_headers=headers, proxy=None)
+                                     additional_headers=headers, proxy=None, compression=None)
         except InvalidStatus as exc:
             status = exc.response.status_code
             if status in (401, 403):
