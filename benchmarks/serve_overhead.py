@@ -6,7 +6,7 @@ the server, each client is a ``kernelgym.make(ID, url=URL)`` session; in-process
 environment (``env.spawn()``), sharing one grader as the server's sessions do. The server runs on this machine, on
 loopback; the two ways run one after the other, each after a warm-up step, and are repeated. The last line is
 ``serve_vs_local=X``: the median over the repeats of (seconds through the server / seconds in-process) for the whole
-workload (goal: X <= 1.10).
+workload (goal: X <= 1.10). Each environment alone is timed once more at the end, for where the difference goes.
 
     python benchmarks/serve_overhead.py              # 8 clients, 3 repeats
     python benchmarks/serve_overhead.py --repeats 5 --text-episodes 200 --kernel-episodes 3
@@ -86,6 +86,10 @@ def main() -> None:
         steps = args.clients * args.text_episodes
         print(f"text environment alone: in-process {text_local:.2f} s, served {text_served:.2f} s for {steps} "
               f"episodes ({1000 * (text_served - text_local) / steps:.2f} ms added per reset+step)")
+        kernel_local, _ = workload(make_local, answers, args.clients, 0, args.kernel_episodes)
+        kernel_served, _ = workload(make_remote, answers, args.clients, 0, args.kernel_episodes)
+        print(f"kernel environment alone: in-process {kernel_local:.2f} s, served {kernel_served:.2f} s for "
+              f"{args.clients * args.kernel_episodes} episodes (ratio {kernel_served / kernel_local:.3f})")
     print(f"serve_vs_local={statistics.median(ratios):.3f}")
 
 
