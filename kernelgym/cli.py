@@ -1,6 +1,6 @@
 """The ``kernelgym`` command line: ``eval`` grades one answer, ``check`` validates a problem suite,
-``bench`` runs a policy over a suite, ``report`` writes or compares benchmark reports and ``doctor`` says what
-grading can do on this machine."""
+``bench`` runs a policy over a suite, ``report`` writes or compares benchmark reports, ``doctor`` says what
+grading can do on this machine and ``serve`` serves environments over OpenEnv."""
 from __future__ import annotations
 
 import argparse

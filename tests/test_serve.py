@@ -232,3 +232,17 @@ def test_bad_id_or_argument_stops_the_server_with_the_reason(arguments, message)
     done = subprocess.run([sys.executable, "-m", "kernelgym.cli", "serve", *arguments, "--port", "0"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr
+
+
+def test_make_with_url_refuses_environment_arguments():
+    """A served environment's arguments are the server's: make() says where they go instead of dropping them."""
+    with pytest.raises(TypeError, match=r"kernelgym serve 'kernelgym/countdown-v0\?KEY=VALUE'"):
+        kernelgym.make("kernelgym/countdown-v0", url="http://127.0.0.1:9", difficulty=2)
+    with pytest.raises(TypeError, match="token= goes with url="):
+        kernelgym.make("kernelgym/countdown-v0", token="t")
+
+
+def test_unreachable_server_is_a_clear_error():
+    env = kernelgym.make(TEXT, url="http://127.0.0.1:9")
+    with pytest.raises(ServeError, match="cannot reach http://127.0.0.1:9"):
+        env.reset()

@@ -10,6 +10,7 @@ An environment is a set of tasks (a prompt each) and a grader that turns one com
 
 A subclass sets ``env_id`` and implements :meth:`TextEnv.load_tasks` and :meth:`TextEnv.grade`; it may override
 :meth:`TextEnv.grade_many` to grade a batch in parallel, and :meth:`TextEnv.reference_answer` for the checker.
+:meth:`TextEnv.spawn` makes a twin for another concurrent episode (a served session, :mod:`kernelgym.serve`).
 """
 from __future__ import annotations
 
