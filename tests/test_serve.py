@@ -173,6 +173,18 @@ def test_oversized_action_is_refused(server):
         env.close()
 
 
+def test_completion_that_is_not_unicode_is_refused(server):
+    """JSON can carry a lone surrogate, which no model's text holds: refused at the door, the session goes on."""
+    env = kernelgym.make(KERNEL, url=server.url, token=TOKEN)
+    try:
+        env.reset(seed=0)
+        with pytest.raises(ServeError, match="not valid Unicode: surrogates not allowed at character 3"):
+            env.step("abc\ud800")
+        assert env.state().turn == 0
+    finally:
+        env.close()
+
+
 KILLED_CLIENT = """
 import sys, time, kernelgym
 env = kernelgym.make(sys.argv[1], url=sys.argv[2], token=sys.argv[3])

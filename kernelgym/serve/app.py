@@ -137,7 +137,7 @@ def serve(envs: list[TextEnv], settings: ServeSettings, ready=print) -> None:
     # inflate past ws_max_size only after it was accepted.
     config = uvicorn.Config(app, log_level="warning", ws_max_size=settings.max_message_bytes,
                             ws_per_message_deflate=False, ws_ping_interval=20.0, ws_ping_timeout=20.0,
-                            timeout_graceful_shutdown=5)
+                            limit_concurrency=settings.max_sessions * len(envs) + 32, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     ready(f"http://{host}:{port}")

@@ -92,7 +92,7 @@ class ServedEnv(Environment[KernelGymAction, KernelGymObservation, KernelGymStat
         """Grade one attempt, as ``env.step(action.completion)`` does locally.
 
         Raises:
-            RequestError: The completion is longer than this server accepts.
+            RequestError: The completion is longer than this server accepts, or not valid Unicode.
             EpisodeError: Before ``reset``, or after the episode ended.
         """
         self._check_open()
@@ -100,6 +100,10 @@ class ServedEnv(Environment[KernelGymAction, KernelGymObservation, KernelGymStat
         if len(completion) > self._max_action_chars:
             raise RequestError(f"the completion has {len(completion)} characters; this server accepts at most "
                                f"{self._max_action_chars}")
+        try:
+            completion.encode("utf-8")
+        except UnicodeEncodeError as exc:  # JSON can carry lone surrogates, which no model's text holds
+            raise RequestError(f"the completion is not valid Unicode: {exc.reason} at character {exc.start}") from None
         observation, reward, terminated, truncated, info = self._env.step(completion)
         record, record_type = _record_json(info["result"])
         return KernelGymObservation(
