@@ -287,8 +287,9 @@ class TextEnv(gymnasium.Env):
         Returns:
             ``(observation, reward, terminated, truncated, info)``: the observation is the feedback prompt for
             the next attempt ("" when the episode is over); ``terminated`` when solved (with
-            ``continue_after_correct``: when the last turn was solved); ``truncated`` when the turns ran out; ``info`` holds ``components``, ``contributions``, ``result`` (the grading record),
-            ``feedback``, ``turn`` and ``messages`` (the conversation so far).
+            ``continue_after_correct``: when the last turn was solved); ``truncated`` when the turns ran out;
+            ``info`` holds ``components``, ``contributions``, ``result`` (the grading record), ``feedback``,
+            ``turn`` and ``messages`` (the conversation so far).
 
         Raises:
             EpisodeError: Before :meth:`reset`, or after the episode ended.
