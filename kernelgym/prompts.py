@@ -128,10 +128,10 @@ def speed_feedback(result: KernelResult) -> str:
     ...     kernel_stats=[KernelStats("add_kernel", registers=16, spill_bytes=0, shared_bytes=0, num_warps=4,
     ...                               occupancy=1.0, global_loads_vector=2, global_stores_vector=1)]))
     >>> for line in text.splitlines():
-    ...     print(line[:100])
+    ...     print(line[:80].rstrip())
     All 2 tests passed. Speed was not measured (no GPU).
-    Memory traffic efficiency: 0.50 (the bytes the operation must move over the bytes your kernels loaded
-    add_kernel: 16 registers/thread, 0 B spilled, 0 B shared memory, 4 warps, occupancy 100%, global loa
+    Memory traffic efficiency: 0.50 (the bytes the operation must move over the byte
+    add_kernel: 16 registers/thread, 0 B spilled, 0 B shared memory, 4 warps, occupa
     """
     lines = [f"All {result.tests_total} tests passed. " + (
         f"Speedup over the PyTorch reference: {result.speedup:.2f}x." if result.speedup is not None
