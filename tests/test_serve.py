@@ -208,13 +208,18 @@ def test_killed_client_session_is_reaped(server):
     assert wait_for_sessions(server, TEXT, before) == before
 
 
-def test_idle_session_is_reaped():
-    """A session that sends nothing for longer than --idle-timeout is closed, and says so when used again."""
-    with ServerProcess([TEXT], ["--idle-timeout", "1"]) as idle_server:
+def test_sessions_over_the_limit_are_refused_and_idle_ones_reaped():
+    """With --max-sessions 1 a second session is refused; a session that sends nothing for longer than
+    --idle-timeout is closed, and says so when used again."""
+    with ServerProcess([TEXT], ["--idle-timeout", "1", "--max-sessions", "1"]) as idle_server:
         env = kernelgym.make(TEXT, url=idle_server.url)
         try:
             env.reset(seed=0)
             assert sessions_of(idle_server) == 1
+            second = kernelgym.make(TEXT, url=idle_server.url)
+            with pytest.raises(ServeError, match="CAPACITY_REACHED"):
+                second.reset(seed=0)
+            second.close()
             assert wait_for(lambda: sessions_of(idle_server) == 0, timeout_s=20.0)
             with pytest.raises(ServeError, match="closed"):
                 env.reset(seed=0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncio
+import json
 
 import gymnasium
 from openenv.core.client_types import StepResult
@@ -77,15 +78,27 @@ class KernelGymClient(EnvClient[KernelGymAction, KernelGymObservation, KernelGym
             await self._send(message)
             response = await self._receive()
         except ConnectionClosed as exc:
+            # The server may have said why before it closed (a full server refuses a session at once).
+            response = await self._last_words()
             self._ws = None
-            reason = exc.rcvd.reason if exc.rcvd else ""
-            code = exc.rcvd.code if exc.rcvd else None
-            hint = " (message too big for the server)" if code == 1009 else ""
-            raise ServeError(f"the server closed the session: {code} {reason}{hint}".rstrip()) from None
+            if response is None:
+                reason = exc.rcvd.reason if exc.rcvd else ""
+                code = exc.rcvd.code if exc.rcvd else None
+                hint = " (message too big for the server)" if code == 1009 else ""
+                raise ServeError(f"the server closed the session: {code} {reason}{hint}".rstrip()) from None
         if response.get("type") == "error":
             data = response.get("data", {})
             raise ServeError(f"{data.get('message', 'unknown error')} ({data.get('code', 'UNKNOWN')})")
         return response
+
+    async def _last_words(self) -> dict[str, Any] | None:
+        """A message the server sent before closing the connection, if one is still unread."""
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            return json.loads(await asyncio.wait_for(self._ws.recv(), timeout=1.0))
+        except (ConnectionClosed, asyncio.TimeoutError, ValueError):
+            return None
 
     def _step_payload(self, action: KernelGymAction | str) -> dict[str, Any]:
         completion = action.completion if isinstance(action, KernelGymAction) else action
