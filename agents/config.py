@@ -113,6 +113,9 @@ class TrainConfig(CommonConfig):
     vllm_gpu_memory_utilization: float = _f(0.3, "colocate mode: GPU memory share vLLM may take", "generation")
     log_completions: bool = _f(False, "print a sample of completions with their rewards at each log",
                                "logging")
+    env_url: str | None = _f(None, "grade on a `kernelgym serve` server at this URL (through TRL's rollout_func and "
+                                   "OpenEnv sessions) instead of in this process; it must serve every --env with "
+                                   "the same arguments; its token from KERNELGYM_SERVE_TOKEN", "data")
 
 
 @dataclass

@@ -58,7 +58,8 @@ class TrainRun:
         baseline: Validation metrics before training (empty without validation rows).
         final: Validation metrics after training.
         trainer: The ``GRPOTrainer`` (its ``model`` is the trained peft model).
-        router: The reward router (``router.gradings`` counts completions graded).
+        router: The reward router (``router.gradings`` counts completions graded); with ``--env-url``, the
+            :class:`kernelgym.agents.served.ServedRollout`.
     """
 
     out: Path
@@ -107,7 +108,13 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
         eval_rows = build_rows([e for e, _ in with_validation], [w for _, w in with_validation], "validation",
                                config.eval_size, config.balance_by, config.seed)
     router = RewardRouter(envs)
-    reward_funcs = router.reward_funcs()
+    reward_funcs, rollout = router.reward_funcs(), None
+    if config.env_url:  # grade on a kernelgym serve process instead (TRL's rollout_func, OpenEnv sessions)
+        from .served import ServedRollout, check_served, served_token
+
+        check_served(config.env_url, envs)
+        rollout = ServedRollout(config.env_url, envs, train_rows + eval_rows, token=served_token())
+        reward_funcs = rollout.reward_funcs()
 
     # 2. Model and tokenizer ----------------------------------------------------------------------------------
     model, tokenizer = load_model(config, out)
@@ -137,9 +144,10 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
                           train_dataset=Dataset.from_list(train_rows),
                           eval_dataset=Dataset.from_list(eval_rows) if eval_rows else None,
                           processing_class=tokenizer, peft_config=lora,
-                          callbacks=[GradingStats(router), MetricsLog(out / "metrics.jsonl"), keep_best, progress])
+                          callbacks=[GradingStats(router), MetricsLog(out / "metrics.jsonl"), keep_best, progress],
+                          rollout_func=rollout)
     trainer.remove_callback(PrinterCallback)  # it prints every log as a raw dict; metrics.jsonl has them all
-    run = TrainRun(out=out, config=config, trainer=trainer, router=router)
+    run = TrainRun(out=out, config=config, trainer=trainer, router=rollout or router)
     if eval_rows:
         run.baseline = trainer.evaluate()
     started, graded_before = time.monotonic(), (router.gradings, router.grading_s, router.sandboxed)
@@ -151,9 +159,12 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     trainer.save_model(str(out / "adapter"))
     summary = {"steps": trainer.state.global_step, "baseline_eval_reward": run.baseline.get("eval_reward"),
                "final_eval_reward": run.final.get("eval_reward"), "best_eval_reward": keep_best.best,
-               "best_step": keep_best.best_step, "gradings": router.gradings,
-               **throughput(router.gradings - graded_before[0], router.grading_s - graded_before[1], train_s,
-                            router.sandboxed - graded_before[2])}
+               "best_step": keep_best.best_step, "gradings": (rollout or router).gradings}
+    if rollout is None:  # graded here: the grading throughput (a served run's grading happens on the server)
+        summary.update(throughput(router.gradings - graded_before[0], router.grading_s - graded_before[1], train_s,
+                                  router.sandboxed - graded_before[2]))
+    else:
+        rollout.close()
     if first:
         plot_metrics(out / "metrics.jsonl", out / "reward_curve.png", title=", ".join(config.env))
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

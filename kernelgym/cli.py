@@ -1,6 +1,6 @@
 """The ``kernelgym`` command line: ``eval`` grades one answer, ``check`` validates a problem suite,
-``bench`` runs a policy over a suite, ``report`` writes or compares benchmark reports and ``doctor`` says what
-grading can do on this machine."""
+``bench`` runs a policy over a suite, ``report`` writes or compares benchmark reports, ``doctor`` says what
+grading can do on this machine and ``serve`` serves environments over OpenEnv."""
 from __future__ import annotations
 
 import argparse
@@ -58,7 +58,19 @@ def main(argv: list[str] | None = None) -> int:
                                          "the environments' train splits, in their prompt/answer format.")
     add_sft_arguments(sf)
 
+    sv = commands.add_parser("serve", help="serve environments over OpenEnv (WebSocket sessions) on loopback",
+                             description="Serve KernelGym environments as OpenEnv environments, each at "
+                                         "http://HOST:PORT/<env_id>, graded on this machine's sandbox pool "
+                                         "(needs the serve extra: pip install 'kernelgym[serve]').")
+    from .serve.commands import add_arguments as add_serve_arguments
+
+    add_serve_arguments(sv)
+
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from .serve.commands import run_command as run_serve
+
+        return run_serve(args)
     if args.command in ("train", "sft"):
         from .agents import sft, train
 

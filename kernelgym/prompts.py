@@ -54,6 +54,14 @@ Your previous answer was graded: {verdict}.
 Fix the problem and answer again with one complete ```python code block.
 """
 
+IMPROVE_TEMPLATE = """\
+Your previous answer was graded: correct.
+
+{feedback}
+
+Make it faster while keeping it correct: answer again with one complete ```python code block.
+"""
+
 MAX_FEEDBACK_CHARS = 1500
 
 
@@ -120,6 +128,47 @@ def refine_prompt(result: KernelResult) -> str:
     """The observation of a multi-turn episode after a failed attempt."""
     verdict = "refused as a hack" if result.hacks else (result.failure or "incorrect")
     return REFINE_TEMPLATE.format(verdict=verdict, feedback=kernel_feedback(result))
+
+
+def speed_feedback(result: KernelResult) -> str:
+    """What was measured about a correct answer's speed, in lines a model can act on: the speedup where it was
+    measured (a GPU), else the CPU traffic efficiency, and the figures of each compiled kernel; trimmed.
+
+    >>> from kernelgym.result import KernelStats
+    >>> text = speed_feedback(KernelResult(correct=True, tests_total=2, traffic_efficiency=0.5,
+    ...     kernel_stats=[KernelStats("add_kernel", registers=16, spill_bytes=0, shared_bytes=0, num_warps=4,
+    ...                               occupancy=1.0, global_loads_vector=2, global_stores_vector=1)]))
+    >>> for line in text.splitlines():
+    ...     print(line[:80].rstrip())
+    All 2 tests passed. Speed was not measured (no GPU).
+    Memory traffic efficiency: 0.50 (the bytes the operation must move over the byte
+    add_kernel: 16 registers/thread, 0 B spilled, 0 B shared memory, 4 warps, occupa
+    """
+    lines = [f"All {result.tests_total} tests passed. " + (
+        f"Speedup over the PyTorch reference: {result.speedup:.2f}x." if result.speedup is not None
+        else "Speed was not measured (no GPU).")]
+    if result.speedup is None and result.traffic_efficiency is not None:
+        lines.append(f"Memory traffic efficiency: {result.traffic_efficiency:.2f} (the bytes the operation must move "
+                     f"over the bytes your kernels loaded and stored; 1.00 is the best).")
+    for stats in result.kernel_stats:
+        line = (f"{stats.kernel}: {_figure(stats.registers, ' registers/thread')}, "
+                f"{_figure(stats.spill_bytes, ' B spilled')}, {_figure(stats.shared_bytes, ' B shared memory')}, "
+                f"{_figure(stats.num_warps, ' warps')}, occupancy "
+                f"{'?' if stats.occupancy is None else f'{stats.occupancy:.0%}'}, global loads "
+                f"{stats.global_loads_vector} vector / {stats.global_loads_scalar} scalar, stores "
+                f"{stats.global_stores_vector} vector / {stats.global_stores_scalar} scalar.")
+        if line not in lines:
+            lines.append(line)
+    return _trim("\n".join(lines))
+
+
+def improve_prompt(result: KernelResult) -> str:
+    """The observation of a multi-turn episode after a correct attempt, when it goes on (``continue_after_correct``)."""
+    return IMPROVE_TEMPLATE.format(feedback=speed_feedback(result))
+
+
+def _figure(value: int | None, unit: str) -> str:
+    return f"?{unit}" if value is None else f"{value}{unit}"
 
 
 _HACK_HINT = "Compute the whole output in Triton kernels, from the inputs, on every call."

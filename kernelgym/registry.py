@@ -166,14 +166,25 @@ def list_envs() -> list[str]:
     return sorted(_factories)
 
 
-def make(env_id: str, **kwargs):
-    """Build an environment from its id (or from the path of a YAML/JSON spec).
+def make(env_id: str, *, url: str | None = None, token: str | None = None, **kwargs):
+    """Build an environment from its id (or from the path of a YAML/JSON spec); with ``url``, connect to that id
+    on a ``kernelgym serve`` server instead (:class:`kernelgym.serve.client.RemoteEnv`, the same API; the
+    environment's arguments are the server's, ``token`` its bearer token).
 
     Raises:
         KeyError: Unknown id; the message lists close matches.
         TypeError: An argument the environment does not take; the message lists those it takes.
         ValueError: A bad value, such as a split that does not exist; the message lists the valid ones.
     """
+    if url is not None:
+        if kwargs:
+            raise TypeError(f"a served environment takes its arguments from the server, not from make(): "
+                            f"{', '.join(sorted(kwargs))}; pass them to `kernelgym serve '{env_id}?KEY=VALUE'`")
+        from .serve.client import RemoteEnv
+
+        return RemoteEnv(env_id, url, token=token)
+    if token is not None:
+        raise TypeError("token= goes with url=, for a served environment")
     _load()
     if env_id.endswith((".yaml", ".yml", ".json")):
         return _make_spec_env(env_id, **kwargs)
@@ -205,3 +216,28 @@ def _check_arguments(env_id: str, factory: Callable[..., Any], kwargs: dict[str,
     if unknown:
         takes = ", ".join(allowed)
         raise TypeError(f"{env_id} takes no argument {', '.join(map(repr, unknown))}; it takes: {takes or 'none'}")
+
+
+def parse_env_argument(text: str) -> tuple[str, dict[str, Any]]:
+    """Read ``ID[?KEY=VALUE[&KEY=VALUE...]]``: an id (or spec path) and keyword arguments of :func:`make`, values
+    as JSON (``1``, ``0.5``, ``true``) or else text.
+
+    >>> parse_env_argument("kernelgym/countdown-v0?difficulty=1&use_all=true")
+    ('kernelgym/countdown-v0', {'difficulty': 1, 'use_all': True})
+
+    Raises:
+        ValueError: An argument is not ``KEY=VALUE``.
+    """
+    import json
+
+    env_id, _, query = text.partition("?")
+    kwargs: dict[str, Any] = {}
+    for pair in query.split("&") if query else []:
+        key, equals, value = pair.partition("=")
+        if not key.isidentifier() or not equals:
+            raise ValueError(f"{text!r}: expected KEY=VALUE after '?', not {pair!r}")
+        try:
+            kwargs[key] = json.loads(value)
+        except ValueError:
+            kwargs[key] = value
+    return env_id, kwargs

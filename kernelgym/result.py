@@ -98,3 +98,15 @@ class KernelResult:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "KernelResult":
+        """The record that :meth:`to_dict` wrote (fields it does not know are ignored).
+
+        >>> KernelResult.from_dict(KernelResult(problem="p", kernel_stats=[KernelStats("k")]).to_dict()).kernel_stats
+        [KernelStats(kernel='k', registers=None, spill_bytes=None, shared_bytes=None, num_warps=None, occupancy=None, global_loads_vector=0, global_loads_scalar=0, global_stores_vector=0, global_stores_scalar=0)]
+        """
+        names = {f.name for f in dataclasses.fields(cls)}
+        fields = {key: value for key, value in data.items() if key in names}
+        fields["kernel_stats"] = [KernelStats(**stats) for stats in fields.get("kernel_stats", [])]
+        return cls(**fields)

@@ -10,9 +10,11 @@ An environment is a set of tasks (a prompt each) and a grader that turns one com
 
 A subclass sets ``env_id`` and implements :meth:`TextEnv.load_tasks` and :meth:`TextEnv.grade`; it may override
 :meth:`TextEnv.grade_many` to grade a batch in parallel, and :meth:`TextEnv.reference_answer` for the checker.
+:meth:`TextEnv.spawn` makes a twin for another concurrent episode (a served session, :mod:`kernelgym.serve`).
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +124,23 @@ def discounted_returns(rewards: list[float], gamma: float = 1.0) -> list[float]:
     return returns[::-1]
 
 
+@dataclass(frozen=True)
+class Episode:
+    """A snapshot of an environment's current episode.
+
+    Attributes:
+        task_id: The episode's task ("" before the first ``reset``).
+        turn: Attempts made so far.
+        done: The episode is over, or has not started.
+        messages: The conversation so far.
+    """
+
+    task_id: str
+    turn: int
+    done: bool
+    messages: list[dict[str, str]]
+
+
 class EpisodeError(RuntimeError):
     """``step`` was called out of order (before ``reset``, or after the episode ended)."""
 
@@ -136,6 +155,10 @@ class TextEnv(gymnasium.Env):
         max_turns: Attempts per episode. With more than one, a failed attempt returns the grader's feedback as
             the observation and the episode goes on until the task is solved or the turns run out (truncated).
         split: Only tasks of this split are drawn by :meth:`reset` (None: every task).
+        continue_after_correct: With ``max_turns > 1``, a correct attempt does not end the episode: the
+            observation is :meth:`improve_prompt` (for kernels, what was measured about its speed) and the episode
+            goes on until the turns run out; it then ends ``terminated`` if the last attempt was correct,
+            ``truncated`` if not.
     """
 
     metadata = {"render_modes": []}
@@ -144,11 +167,15 @@ class TextEnv(gymnasium.Env):
     # The system message that evaluation sends before each prompt (None: none); rows() carry it too, so a
     # training reward and a benchmark score are earned on the same input.
     system_prompt: str | None = None
+    # Grading is plain Python over the completion, bounded and fast (well under a millisecond): a server may grade
+    # it in its event loop instead of handing it to a thread (kernelgym.serve). Never for sandboxed or remote graders.
+    grades_inline: bool = False
 
-    def __init__(self, max_turns: int = 1, split: str | None = None):
+    def __init__(self, max_turns: int = 1, split: str | None = None, continue_after_correct: bool = False):
         if max_turns < 1:
             raise ValueError(f"max_turns must be at least 1, not {max_turns}")
         self.max_turns = max_turns
+        self.continue_after_correct = bool(continue_after_correct)
         self.split = _checked_split(split)
         self.observation_space = self.action_space = text_space()
         self._tasks: list[Task] | None = None
@@ -177,6 +204,25 @@ class TextEnv(gymnasium.Env):
     def refine_prompt(self, task: Task, graded: Graded) -> str:
         """The observation after a failed attempt in a multi-turn episode."""
         return f"Your answer was not correct.\n\n{graded.feedback}\n\nTry again."
+
+    def improve_prompt(self, task: Task, graded: Graded) -> str:
+        """The observation after a correct attempt, in an episode that goes on (``continue_after_correct``)."""
+        return f"Your answer was correct.\n\n{graded.feedback}\n\nTry to improve it."
+
+    def spawn(self) -> "TextEnv":
+        """A twin for one more concurrent episode (a served session): it shares this environment's tasks, grader
+        and settings, which are read-only once loaded, and has its own episode state and random generator."""
+        self.tasks()
+        twin = copy.copy(self)
+        twin._task, twin._turn, twin._done, twin._messages = None, 0, True, []
+        twin._np_random, twin._np_random_seed = None, None
+        return twin
+
+    @property
+    def episode(self) -> "Episode":
+        """Where the current episode stands (a snapshot)."""
+        return Episode(task_id=self._task.task_id if self._task else "", turn=self._turn, done=self._done,
+                       messages=list(self._messages))
 
     # --- tasks and rows ------------------------------------------------------------------------------
     def tasks(self, split: str | None = None) -> list[Task]:
@@ -249,9 +295,10 @@ class TextEnv(gymnasium.Env):
 
         Returns:
             ``(observation, reward, terminated, truncated, info)``: the observation is the feedback prompt for
-            the next attempt ("" when the episode is over); ``terminated`` when solved; ``truncated`` when the
-            turns ran out; ``info`` holds ``components``, ``contributions``, ``result`` (the grading record),
-            ``feedback``, ``turn`` and ``messages`` (the conversation so far).
+            the next attempt ("" when the episode is over); ``terminated`` when solved (with
+            ``continue_after_correct``: when the last turn was solved); ``truncated`` when the turns ran out;
+            ``info`` holds ``components``, ``contributions``, ``result`` (the grading record), ``feedback``,
+            ``turn`` and ``messages`` (the conversation so far).
 
         Raises:
             EpisodeError: Before :meth:`reset`, or after the episode ended.
@@ -263,10 +310,16 @@ class TextEnv(gymnasium.Env):
             raise TypeError(f"the action is the completion text (str), not {type(action).__name__}")
         graded = self.grade(self._task, action)
         self._turn += 1
-        terminated = graded.solved
-        truncated = not terminated and self._turn >= self.max_turns
+        last = self._turn >= self.max_turns
+        terminated = graded.solved and (last or not self.continue_after_correct)
+        truncated = not terminated and last
         self._done = terminated or truncated
-        observation = "" if self._done else self.refine_prompt(self._task, graded)
+        if self._done:
+            observation = ""
+        elif graded.solved:
+            observation = self.improve_prompt(self._task, graded)
+        else:
+            observation = self.refine_prompt(self._task, graded)
         self._messages.append({"role": "assistant", "content": action})
         if observation:
             self._messages.append({"role": "user", "content": observation})

@@ -171,6 +171,7 @@ class CountdownEnv(TextEnv):
 
     env_id = "kernelgym/countdown-v0"
     component_names = ("format", "correct")
+    grades_inline = True
 
     def __init__(self, difficulty: int = 3, size: int = 1000, seed: int = 0, use_all: bool = False,
                  max_turns: int = 1, split: str | None = None):

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..executor import Executor
 from ..grader import Grader, GraderConfig
 from ..problem import Problem, discover, load_problem
-from ..prompts import SYSTEM_PROMPT, kernel_feedback, kernel_prompt, refine_prompt
+from ..prompts import SYSTEM_PROMPT, improve_prompt, kernel_feedback, kernel_prompt, refine_prompt
 from ..result import KernelResult
 from ..rewards import DEFAULT_WEIGHTS, RewardWeights, components
 from .core import Graded, Task, TextEnv, weighted
@@ -42,7 +42,10 @@ class KernelEnv(TextEnv):
 
     ## Observation Space
     ``Text``: the task prompt after ``reset``; after a failed attempt in a multi-turn episode, the grader's
-    feedback (format error, trimmed compiler error, failing test and error size, hack names); "" at the end.
+    feedback (format error, trimmed compiler error, failing test and error size, hack names); after a correct one
+    with ``continue_after_correct``, what was measured about its speed (:func:`kernelgym.prompts.speed_feedback`:
+    the speedup where measured, else the CPU traffic efficiency, and each compiled kernel's registers, spills,
+    shared memory, occupancy and vector accesses); "" at the end.
 
     ## Rewards
     :func:`kernelgym.rewards.total_reward`: ``0.1·format + 0.2·compile + 0.7·correctness`` (fraction of tests
@@ -51,12 +54,16 @@ class KernelEnv(TextEnv):
     :class:`kernelgym.result.KernelResult`.
 
     ## Episode End
-    Terminated when the answer is correct; truncated when ``max_turns`` attempts were made.
+    Terminated when the answer is correct; truncated when ``max_turns`` attempts were made. With
+    ``continue_after_correct``, a correct answer asks for a faster one, and the episode runs all ``max_turns``
+    (terminated if the last answer is correct). Each turn's reward is its own grading's; reward-to-go as documented
+    (:func:`kernelgym.envs.discounted_returns`).
 
     ## Arguments
     - ``problem``: one problem file (``kernelgym/kernel-v0``), or
     - ``problems``: a folder of problem files (``kernelgym/kernels-v0``); ``split`` limits ``reset`` draws.
     - ``max_turns``: attempts per episode (1: single-turn).
+    - ``continue_after_correct``: with ``max_turns > 1``, go on after a correct answer, asking for speed.
     - ``grader``: a :class:`kernelgym.grader.Grader` to share (default: one per process, whose warm pool grades
       batches on this machine).
     - ``executor``: grade on this instead of ``grader``, e.g. ``kernelgym.executor.make_executor("ray")`` for a
@@ -73,8 +80,8 @@ class KernelEnv(TextEnv):
     def __init__(self, problem: str | Path | None = None, problems: str | Path | None = None,
                  max_turns: int = 1, split: str | None = None, grader: Grader | None = None,
                  weights: RewardWeights = DEFAULT_WEIGHTS, env_id: str = "kernelgym/kernel-v0",
-                 executor: Executor | None = None):
-        super().__init__(max_turns=max_turns, split=split)
+                 executor: Executor | None = None, continue_after_correct: bool = False):
+        super().__init__(max_turns=max_turns, split=split, continue_after_correct=continue_after_correct)
         if (problem is None) == (problems is None):
             raise ValueError("give exactly one of problem= (a file) or problems= (a folder)")
         self._paths = [Path(problem)] if problem is not None else discover(problems)
@@ -125,6 +132,9 @@ class KernelEnv(TextEnv):
 
     def refine_prompt(self, task: Task, graded: Graded) -> str:
         return refine_prompt(graded.record)
+
+    def improve_prompt(self, task: Task, graded: Graded) -> str:
+        return improve_prompt(graded.record)
 
     def reference_answer(self, task: Task) -> str | None:
         path = self.problem(task).solution_path

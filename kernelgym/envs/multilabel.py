@@ -167,6 +167,7 @@ class MultiLabelEnv(TextEnv):
 
     env_id = "kernelgym/multilabel-v0"
     component_names = COMPONENTS
+    grades_inline = True
 
     def __init__(self, path: str | Path | None = None, labels: list[str] | None = None, balanced: bool = False,
                  size: int | None = None, seed: int = 0, weights: dict[str, float] | None = None,

@@ -78,6 +78,7 @@ class RepeatDigitEnv(TextEnv):
 
     env_id = "kernelgym/repeat-digit-v0"
     component_names = ("digits", "copy", "length")
+    grades_inline = True
 
     def load_tasks(self) -> list[Task]:
         return [Task(task_id=f"{digit}x{count}", prompt=f"Write the digit {digit} exactly {count} times.",

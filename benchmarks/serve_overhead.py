@@ -1,0 +1,97 @@
+"""What serving costs: the same episodes stepped through a ``kernelgym serve`` process and in-process.
+
+Eight clients at once (threads) play episodes of the tiny text environment (``kernelgym/repeat-digit-v0``) and of a
+level-1 kernel environment (``kernelgym/level1-vector-add-v0``), each answering with the reference answer: through
+the server, each client is a ``kernelgym.make(ID, url=URL)`` session; in-process, each is a twin of one local
+environment (``env.spawn()``), sharing one grader as the server's sessions do. The server runs on this machine, on
+loopback; the two ways run one after the other, each after a warm-up step, and are repeated. The last line is
+``serve_vs_local=X``: the median over the repeats of (seconds through the server / seconds in-process) for the whole
+workload (goal: X <= 1.10). Each environment alone is timed once more at the end, for where the difference goes.
+
+    python benchmarks/serve_overhead.py              # 8 clients, 3 repeats
+    python benchmarks/serve_overhead.py --repeats 5 --text-episodes 200 --kernel-episodes 3
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import kernelgym
+from kernelgym.serve.process import ServerProcess
+
+TEXT = "kernelgym/repeat-digit-v0"
+KERNEL = "kernelgym/level1-vector-add-v0"
+
+
+def episodes(make_env, answers: dict[str, str], env_id: str, count: int, seed: int) -> float:
+    """Play ``count`` single-turn episodes of ``env_id`` with reference answers; return the reward sum."""
+    env = make_env(env_id)
+    total = 0.0
+    try:
+        for i in range(count):
+            _, info = env.reset(seed=seed * 10_000 + i)
+            total += env.step(answers[info["task_id"]])[1]
+    finally:
+        env.close()
+    return total
+
+
+def workload(make_env, answers, clients: int, text_episodes: int, kernel_episodes: int) -> tuple[float, float]:
+    """Seconds for ``clients`` concurrent clients to play their episodes, and the total reward."""
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        futures = [pool.submit(episodes, make_env, answers, env_id, count, seed)
+                   for seed in range(clients)
+                   for env_id, count in ((TEXT, text_episodes), (KERNEL, kernel_episodes))]
+        reward = sum(f.result() for f in futures)
+    return time.perf_counter() - start, reward
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--text-episodes", type=int, default=100, help="text episodes per client (default 100)")
+    parser.add_argument("--kernel-episodes", type=int, default=2, help="kernel episodes per client (default 2)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    local = {env_id: kernelgym.make(env_id) for env_id in (TEXT, KERNEL)}
+    answers = {task.task_id: env.reference_answer(task) for env in local.values() for task in env.tasks()}
+    local[KERNEL].grader.warm()
+
+    def make_local(env_id):
+        return local[env_id].spawn()
+
+    ratios = []
+    with ServerProcess([TEXT, KERNEL], ["--max-sessions", str(4 * args.clients)]) as server:
+        def make_remote(env_id):
+            return kernelgym.make(env_id, url=server.url)
+
+        for how in (make_local, make_remote):  # warm-up: each grader compiles the kernel once
+            workload(how, answers, 1, 1, 1)
+        for repeat in range(args.repeats):
+            local_s, local_reward = workload(make_local, answers, args.clients, args.text_episodes,
+                                             args.kernel_episodes)
+            served_s, served_reward = workload(make_remote, answers, args.clients, args.text_episodes,
+                                               args.kernel_episodes)
+            if served_reward != local_reward:
+                raise SystemExit(f"rewards differ: served {served_reward} against local {local_reward}")
+            ratios.append(served_s / local_s)
+            print(f"repeat {repeat + 1}: in-process {local_s:.2f} s, served {served_s:.2f} s, "
+                  f"ratio {ratios[-1]:.3f}", flush=True)
+        text_local, _ = workload(make_local, answers, args.clients, args.text_episodes, 0)
+        text_served, _ = workload(make_remote, answers, args.clients, args.text_episodes, 0)
+        steps = args.clients * args.text_episodes
+        print(f"text environment alone: in-process {text_local:.2f} s, served {text_served:.2f} s for {steps} "
+              f"episodes ({1000 * (text_served - text_local) / steps:.2f} ms added per reset+step)")
+        kernel_local, _ = workload(make_local, answers, args.clients, 0, args.kernel_episodes)
+        kernel_served, _ = workload(make_remote, answers, args.clients, 0, args.kernel_episodes)
+        print(f"kernel environment alone: in-process {kernel_local:.2f} s, served {kernel_served:.2f} s for "
+              f"{args.clients * args.kernel_episodes} episodes (ratio {kernel_served / kernel_local:.3f})")
+    print(f"serve_vs_local={statistics.median(ratios):.3f}")
+
+
+if __name__ == "__main__":
+    main()

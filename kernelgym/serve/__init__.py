@@ -1,0 +1,7 @@
+"""``kernelgym serve``: KernelGym environments served as OpenEnv environments, and their client.
+
+:mod:`~kernelgym.serve.models` (the typed records), :mod:`~kernelgym.serve.environment` (one session),
+:mod:`~kernelgym.serve.guard` (token and size limits), :mod:`~kernelgym.serve.app` (the server),
+:mod:`~kernelgym.serve.client` (OpenEnv client and Gymnasium face), :mod:`~kernelgym.serve.commands` (the command).
+Needs the ``serve`` extra.
+"""
