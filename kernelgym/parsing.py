@@ -69,10 +69,15 @@ def parse_answer(completion: str, tag: str | None = None, allow_plain_source: bo
     kernelgym.parsing.FormatError: no ```python code block found; put the whole answer in one ```python code block
 
     Raises:
-        FormatError: Wrong format, a syntax error, no ``class ModelNew`` or no ``@triton.jit`` kernel.
+        FormatError: Wrong format, text that is not valid Unicode, a syntax error, no ``class ModelNew`` or no
+            ``@triton.jit`` kernel.
     """
     if not completion.strip():
         raise FormatError("the answer is empty: put the whole answer in one ```python code block")
+    try:
+        completion.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (JSON can carry one): no parser or file takes it
+        raise FormatError(f"the answer is not valid Unicode (character {exc.start} is a lone surrogate)") from None
     source = extract_block(completion, tag=tag, allow_plain_source=allow_plain_source)
     if not source.strip():
         raise FormatError("the code block is empty")

@@ -84,3 +84,9 @@ def test_parsing_and_static_checks_take_the_shared_ast_lock():
 def test_an_empty_answer_is_told_so_not_that_it_lacks_model_new(completion, allow_plain_source, message):
     with pytest.raises(FormatError, match=message):
         parse_answer(completion, allow_plain_source=allow_plain_source)
+
+
+def test_a_lone_surrogate_is_a_format_failure_not_a_crash():
+    """JSON (a server's action, a replay file) can carry a lone surrogate that no parser takes."""
+    with pytest.raises(FormatError, match="not valid Unicode"):
+        parse_answer(f"```python\n{KERNEL}# \ud800\n```")
