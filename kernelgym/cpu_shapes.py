@@ -16,6 +16,8 @@ import math
 from types import ModuleType
 from typing import Any, Callable
 
+from .seeds import callers_random_state
+
 MAX_ELEMENTS = 1 << 17  # inputs and outputs of one case (and a quarter of the parameters), in elements
 LARGE = 16  # integer constants from this value up are sizes; smaller ones (kernel sizes, strides, groups) are kept
 _CAPS = (256, 192, 128, 96, 64, 48, 32, 24, 16, 12, 8, 6, 4)
@@ -111,6 +113,11 @@ def _elements(module: ModuleType, case: Case, overrides: Callable) -> int | None
     """Elements of the inputs, parameters and outputs of ``case``, or None where the reference cannot build or
     run it. Measured on meta tensors; run for real on the CPU only when that is small (a meta run misses value
     checks, and a few ops have no meta kernel)."""
+    with callers_random_state():
+        return _counted_elements(module, case, overrides)
+
+
+def _counted_elements(module: ModuleType, case: Case, overrides: Callable) -> int | None:
     import torch
 
     try:

@@ -15,7 +15,8 @@ in KernelBench, so a KernelBench file loads unchanged. KernelGym reads these opt
 Seeding (as KernelBench does): for a test case and a seed, the grader calls ``torch.manual_seed(seed)`` before
 ``get_init_inputs()``, before ``get_inputs()``, before ``Model(*init_inputs)`` and, in the sandbox, before
 ``ModelNew(*init_inputs)``. A ``ModelNew`` that creates the same parameters in the same order therefore gets the same
-values as ``Model``.
+values as ``Model``. The caller's random state is restored afterwards: grading in a training process does not
+reseed its sampling.
 
 Problem files are trusted: they run in the grader's process. Candidate answers never do.
 """
@@ -32,6 +33,7 @@ from types import ModuleType
 from typing import Any
 
 from . import safe_ast
+from .seeds import callers_random_state
 
 DEFAULT_ATOL = 1e-3
 DEFAULT_RTOL = 1e-3
@@ -117,7 +119,7 @@ class Problem:
         Thread-safe: the constant overrides, the seeding and both draws happen under one lock."""
         import torch
 
-        with _module_lock, self._constants(case), placement():
+        with _module_lock, callers_random_state(), self._constants(case), placement():
             torch.manual_seed(seed)
             init_inputs = list(self.module.get_init_inputs())
             torch.manual_seed(seed)
@@ -131,7 +133,7 @@ class Problem:
         forward pass needs none."""
         import torch
 
-        with _module_lock, placement():
+        with _module_lock, callers_random_state(), placement():
             torch.manual_seed(seed)
             return self.module.Model(*init_inputs)
 

@@ -8,6 +8,7 @@ same machine, whatever else is graded beside it or in which order.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import secrets
@@ -42,3 +43,26 @@ class SeedSource:
     def choice(self, options: Sequence[T]) -> T:
         """One of ``options``."""
         return secrets.choice(options) if self._rng is None else self._rng.choice(options)
+
+
+@contextlib.contextmanager
+def callers_random_state():
+    """Let the block seed and draw from torch's global generators, then give the caller back the states it had.
+
+    Without it every grading would reseed the process's generator with the grading's (secret) seed: a trainer that
+    grades between two generations would sample from the grader's seed, and two runs with the same seed would
+    differ. CUDA generators are kept where CUDA is initialised (seeding an uninitialised device only queues it).
+
+    >>> import torch
+    >>> _ = torch.manual_seed(0); expected = torch.rand(2)
+    >>> _ = torch.manual_seed(0)
+    >>> with callers_random_state():
+    ...     _ = torch.manual_seed(12345)
+    >>> torch.equal(torch.rand(2), expected)
+    True
+    """
+    import torch
+
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    with torch.random.fork_rng(devices=devices):
+        yield

@@ -76,3 +76,16 @@ def test_one_seed_per_case_is_reproducible_too():
             records.append(grader.grade(problem, IDENTITY).to_dict())
         records[-1].pop("timings")
     assert records[0] == records[1] and records[0]["max_abs_error"]
+
+
+def test_a_grading_leaves_the_callers_random_state_alone():
+    """A trainer grades between two generations: the grading's (secret) seeds must not reseed its sampling."""
+    import torch
+
+    problem = load_problem(RELU)
+    torch.manual_seed(0)
+    expected = torch.rand(4)
+    torch.manual_seed(0)
+    with Grader(GraderConfig(timeout_s=60, check_compile=False, workers=1)) as grader:
+        grader.grade(problem, IDENTITY)
+    assert torch.equal(torch.rand(4), expected)
