@@ -352,7 +352,8 @@ class TensorMeta:
             ValueError: Not a known dtype, or not a shape of at most :data:`MAX_DIMS` non-negative integers."""
         dtype = meta.get("dtype") if isinstance(meta, dict) else None
         shape = meta.get("shape") if isinstance(meta, dict) else None
-        if dtype not in TENSOR_DTYPES or not isinstance(shape, list) or len(shape) > MAX_DIMS or \
+        known = isinstance(dtype, str) and dtype in TENSOR_DTYPES
+        if not known or not isinstance(shape, list) or len(shape) > MAX_DIMS or \
                 not all(type(d) is int and d >= 0 for d in shape):
             raise ValueError(f"bad tensor metadata {_text(meta, 200)}")
         return cls(dtype, tuple(shape))
