@@ -42,15 +42,13 @@ def run_header(**changes) -> dict:
 
 # --- every message record -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("record", MESSAGES, ids=lambda r: r.__name__)
-@pytest.mark.parametrize("header", [None, 5, "run", [{"type": "run"}], NESTED], ids=repr)
-def test_a_header_that_is_not_an_object_gives_the_empty_record(record, header):
-    assert record.from_header(header) == record()
+def test_a_header_that_is_not_an_object_gives_the_empty_record(record):
+    assert all(record.from_header(header) == record() for header in [None, 5, "run", [{"type": "run"}], NESTED])
 
 
 @pytest.mark.parametrize("record", MESSAGES, ids=lambda r: r.__name__)
-@pytest.mark.parametrize("junk", JUNK, ids=lambda j: type(j).__name__)
-def test_junk_in_any_field_raises_nothing(record, junk):
-    assert isinstance(record.from_header({field: junk for field in FIELDS}), record)
+def test_junk_in_any_field_raises_nothing(record):
+    assert all(isinstance(record.from_header({field: junk for field in FIELDS}), record) for junk in JUNK)
 
 
 @pytest.mark.parametrize("record", MESSAGES, ids=lambda r: r.__name__)
