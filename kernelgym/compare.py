@@ -3,12 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .sandbox.protocol import tensor_from_bytes
-
-_DTYPES = {
-    "float32", "float16", "bfloat16", "float64", "int64", "int32", "int16", "int8", "uint8", "bool",
-    "complex64", "complex128",
-}
+from .sandbox.protocol import TensorMeta, tensor_from_bytes
 
 
 class Malformed(ValueError):
@@ -24,28 +19,30 @@ class Comparison:
     message: str = ""
 
 
-def decode(meta: dict, raw: bytes):
-    """Rebuild a tensor from a dtype name, a shape and raw bytes; never unpickles anything."""
+def decode(meta: TensorMeta | dict, raw: bytes):
+    """Rebuild a tensor from its metadata (a record, or the header that describes it) and raw bytes; never
+    unpickles anything."""
     import torch
 
-    dtype_name = meta.get("dtype")
-    shape = meta.get("shape")
-    if dtype_name not in _DTYPES or not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0
-                                                                           for d in shape):
-        raise Malformed(f"bad tensor metadata {meta!r:.200}")
-    dtype = getattr(torch, dtype_name)
+    if not isinstance(meta, TensorMeta):
+        try:
+            meta = TensorMeta.from_header(meta)
+        except ValueError as exc:
+            raise Malformed(str(exc)) from None
+    dtype = getattr(torch, meta.dtype)
     numel = 1
-    for d in shape:
+    for d in meta.shape:
         numel *= d
     itemsize = torch.empty((), dtype=dtype).element_size()
     if len(raw) != numel * itemsize:
-        raise Malformed(f"{len(raw)} bytes for a {dtype_name} tensor of shape {shape}")
-    return tensor_from_bytes(dtype, shape, raw)
+        raise Malformed(f"{len(raw)} bytes for a {meta.dtype} tensor of shape {list(meta.shape)}")
+    return tensor_from_bytes(dtype, list(meta.shape), raw)
 
 
-def decode_all(metas, buffers: list) -> list:
-    """Decode tensors from a child's metadata list and raw buffers; :class:`Malformed` for anything ill-formed."""
-    if not isinstance(metas, list) or not all(isinstance(m, dict) for m in metas) or len(metas) > len(buffers):
+def decode_all(metas: tuple[TensorMeta, ...] | None, buffers: list) -> list:
+    """Decode the tensors of a message (``metas`` as its record holds them; None where the child's list was
+    malformed) from its raw buffers; :class:`Malformed` for anything ill-formed."""
+    if metas is None or len(metas) > len(buffers):
         raise Malformed("tensor metadata is not a list of dicts, one per buffer")
     return [decode(m, b) for m, b in zip(metas, buffers)]
 

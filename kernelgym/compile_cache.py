@@ -22,6 +22,7 @@ import json
 import threading
 
 from . import safe_ast
+from .sandbox.protocol import CompileOutcome, Spec
 
 # Names through which code can reach a function without naming it: where kept code uses any of them, nothing is
 # blanked out and the key is the whole answer.
@@ -121,24 +122,24 @@ class CompileCache:
     Bounded (least recently used out first) and thread-safe."""
 
     def __init__(self, capacity: int = 4096):
-        self._items: collections.OrderedDict[str, dict] = collections.OrderedDict()
+        self._items: collections.OrderedDict[str, CompileOutcome] = collections.OrderedDict()
         self._capacity = capacity
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(source: str, spec: dict, target: tuple) -> str:
+    def key(source: str, spec: Spec, target: tuple) -> str:
         """The cache key of one specialization of one of the answer's kernels."""
-        kernel = kernel_key(source, str(spec.get("qualname", "")))
-        return _digest(json.dumps([kernel, spec, list(target)], sort_keys=True, default=str))
+        kernel = kernel_key(source, spec.qualname)
+        return _digest(json.dumps([kernel, spec.to_header(), list(target)], sort_keys=True, default=str))
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> CompileOutcome | None:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
         return None
 
-    def put(self, key: str, outcome: dict) -> None:
+    def put(self, key: str, outcome: CompileOutcome) -> None:
         with self._lock:
             self._items[key] = outcome
             while len(self._items) > self._capacity:

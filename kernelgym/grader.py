@@ -20,14 +20,14 @@ from .problem import Problem, ProblemError, reference_outputs
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
 from .seeds import SeedSource
-from .sandbox.protocol import Job, Run
+from .sandbox.protocol import (MAX_SPECS, CompileOutcome, Compiled, Envelope, ImportFailure, Job, Run, RunResult,
+                                Spec)
 from .sandbox.isolation import Limits
 from .sandbox.pool import Zygote
 from .sandbox_session import Outbox, Sandbox, answer_step, in_order
 from .static_checks import check_source, warm as warm_static_checks
 from .timing import TIMED_KINDS, ReferenceTimes, Timer
 
-MAX_SPECS = 64
 # Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
 # Problem.build_model hold the problem module's lock while they seed and draw, so gradings in other threads cannot
 # interleave their draws; the forward passes run unlocked.
@@ -329,7 +329,7 @@ class Grader:
         outbox = Outbox()
         timer = Timer(problem, result, outbox.send, self.device, self.config.timing_repeats, self._reference_times,
                       seeds or self._seeds(problem))
-        specs: list[dict] = []
+        specs: list[Spec] = []
         ops: dict[str, int] = {}
         errors: list[str] = []
         efficiencies: list[float] = []
@@ -338,28 +338,29 @@ class Grader:
         session = self._sandbox.session(mode, job, result, outbox, max_bytes=self._max_message_bytes(problem))
         try:
             with closing(in_order(session, result, order)) as messages:
-                for header, buffers in messages:
-                    kind = header.get("type")
-                    if kind == "error":
-                        result.fail("runtime", f"importing the answer failed:\n{header.get('error', '')}")
+                for header, buffers in messages:  # in_order passed only the expected kinds and indices
+                    envelope = Envelope.from_header(header)
+                    kind, index = envelope.kind, envelope.index
+                    if kind == ImportFailure.KIND:
+                        failure = ImportFailure.from_header(header)
+                        result.fail("runtime", f"importing the answer failed:\n{failure.error}")
                         continue
-                    index = header["index"]
                     if kind in TIMED_KINDS:
                         if not answer_step(timer.handle, outbox, result, kind, index, header, buffers) or \
                                 (timer.done and result.failure):
                             break
                         continue
+                    message = RunResult.from_header(header)
                     target = expected[index] if kind == "run" else ablation
-                    launches = header.get("launches")
-                    if kind == "run" and isinstance(launches, int) and launches >= 0:
-                        result.launches += launches
-                    for op in _of_type(header.get("ops"), dict):
-                        ops[str(op)[:80]] = ops.get(str(op)[:80], 0) + 1
-                    specs.extend(s for s in _of_type(header.get("specs"), list) if isinstance(s, dict))
-                    moved = _int(header.get("bytes_loaded")) + _int(header.get("bytes_stored"))
-                    if kind == "run" and moved and "error" not in header:
+                    if kind == "run":
+                        result.launches += message.launches
+                    for op in message.ops:
+                        ops[op] = ops.get(op, 0) + 1
+                    specs.extend(message.specs)
+                    moved = message.bytes_loaded + message.bytes_stored
+                    if kind == "run" and moved and message.error is None:
                         efficiencies.append(min(1.0, target.min_bytes / moved))
-                    if not self._judge_run(kind, header, buffers, target, problem, result, errors, expected):
+                    if not self._judge_run(message, buffers, target, problem, result, errors, expected):
                         break  # a protocol violation ends the session (closing it kills the child)
                     if kind == "ablation" and job.timing:
                         clean = (not errors and not ops and not result.failure and not result.hacks
@@ -418,27 +419,28 @@ class Grader:
         floor = self.config.max_output_mb * 2**20
         return max(floor, 2 * self._timing_case_mb(problem) * 2**20) if self.device != "cpu" else floor
 
-    def _judge_run(self, kind, header, buffers, target: _Expected, problem, result, errors,
+    def _judge_run(self, message: RunResult, buffers, target: _Expected, problem, result, errors,
                    others: list[_Expected]) -> bool:
         """Judge one run or the ablation; False when the message broke the protocol (the session must end).
 
         An output that fails its own reference but matches the reference of another run of this grading (whose
         expected output differs) is a replay of state kept from that run: ``replayed_output``."""
-        if "error" in header:
+        kind = message.kind
+        if message.error is not None:
             if kind == "run":
-                failure = "out_of_bounds" if header.get("out_of_bounds") else "runtime"
-                failure = "compile" if header.get("compile_error") is True else failure
-                result.fail(failure, f"{target.label}: the answer raised\n{header['error']}")
+                failure = "out_of_bounds" if message.out_of_bounds else "runtime"
+                failure = "compile" if message.compile_error else failure
+                result.fail(failure, f"{target.label}: the answer raised\n{message.error}")
             return True
         try:
-            outputs = decode_all(header.get("outputs", []), buffers)
-            inputs_after = decode_all(header.get("inputs_after", []), buffers[len(outputs):])
+            outputs = decode_all(message.outputs.tensors, buffers)
+            inputs_after = decode_all(message.outputs.inputs_after, buffers[len(outputs):])
         except Malformed:
             result.fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
             return False
-        if header.get("not_plain"):
+        if message.outputs.not_plain:
             result.flag("output_not_plain_tensor")
-        if header.get("aliases_input"):
+        if message.outputs.aliases_input:
             result.flag("output_aliases_input")
         if kind == "run" and _inputs_changed(target.inputs, inputs_after):
             result.flag("input_mutated")
@@ -458,25 +460,26 @@ class Grader:
         return True
 
     # --- compile check -------------------------------------------------------------------------------
-    def _compile(self, source: str, specs: list[dict], result: KernelResult, hidden: list[str]) -> None:
-        specs = _clean_specs(specs)
+    def _compile(self, source: str, specs: list[Spec], result: KernelResult, hidden: list[str]) -> None:
+        specs = _unique(specs)
         target = tuple(self.config.target)
         keys = [CompileCache.key(source, spec, target) for spec in specs]
         known = {i: self._compiled.get(key) for i, key in enumerate(keys)}
         missing = [spec for i, spec in enumerate(specs) if known[i] is None]
-        fresh = []
+        fresh: list[CompileOutcome] = []
         if missing:
             job = Job(kind="compile", source=source, workdir="", secret=secrets.token_hex(16),
                       limits=self.config.limits, specs=missing, target=target, hidden=list(hidden))
             session = KernelResult()  # trusted only if the session ends cleanly, with one "compiled" message
-            replies = [h for h, _ in self._sandbox.session("compile", job, session) if h.get("type") == "compiled"]
+            replies = [Compiled.from_header(h) for h, _ in self._sandbox.session("compile", job, session)
+                       if Envelope.from_header(h).kind == Compiled.KIND]
             for hack in session.hacks:
                 result.flag(hack)
             if session.failure or len(replies) != 1:
                 result.fail(session.failure or "crash", session.error or "the compile check's process sent "
                                                                          f"{len(replies)} results instead of one")
             else:
-                fresh = [r for r in replies[0].get("results", []) if isinstance(r, dict)]
+                fresh = list(replies[0].results)
             if len(fresh) == len(missing):
                 for key, outcome in zip([k for i, k in enumerate(keys) if known[i] is None], fresh):
                     self._compiled.put(key, outcome)
@@ -484,15 +487,12 @@ class Grader:
         outcome = [known[i] if known[i] is not None else next(fresh_iter, None) for i in range(len(specs))]
         outcome = [r for r in outcome if r is not None]
         result.timings["compiled_specs"] = float(len(missing))
-        failed = [r for r in outcome if not r.get("ok")]
-        for r in outcome:
-            if r.get("ok") and isinstance(r.get("stats"), dict):
-                result.kernel_stats.append(_kernel_stats(str(r.get("kernel", "")), r["stats"]))
+        failed = [r for r in outcome if not r.ok]
+        result.kernel_stats += [KernelStats(r.kernel, **r.stats) for r in outcome if r.ok and r.stats is not None]
         result.compiled = bool(outcome) and not failed
         if failed:
-            kernel = failed[0].get("kernel", "the answer")
-            message = (f"{kernel} does not compile for {self.config.target[0]} {self.config.target[1]}:\n"
-                       f"{str(failed[0].get('error', ''))[-1500:]}")
+            message = (f"{failed[0].kernel or 'the answer'} does not compile for {self.config.target[0]} "
+                       f"{self.config.target[1]}:\n{failed[0].error}")
             if result.failure == "runtime":  # the interpreter stumbled where a GPU's compiler stops first
                 result.failure, result.error = "compile", f"{message}\n(under the interpreter: {result.error[-500:]})"
             result.fail("compile", message)
@@ -601,43 +601,12 @@ def _gpu_share_mb(device: str, workers: int | None) -> int:
     return max(2048, int(0.5 * total / 2**20 / (workers or os.cpu_count() or 1)))
 
 
-def _of_type(value, kind: type):
-    """``value`` when it is a ``kind`` (a child's header is not trusted), else an empty one."""
-    return value if isinstance(value, kind) else kind()
-
-
-def _int(value) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0
-
-
-def _kernel_stats(kernel: str, stats: dict) -> KernelStats:
-    """Typed stats from the compile child's JSON, keeping only well-typed numbers."""
-    fields = {f: stats[f] for f in ("registers", "spill_bytes", "shared_bytes", "num_warps", "occupancy",
-                                   "global_loads_vector", "global_loads_scalar", "global_stores_vector",
-                                   "global_stores_scalar")
-              if isinstance(stats.get(f), (int, float)) and not isinstance(stats.get(f), bool)}
-    return KernelStats(kernel=kernel, **fields)
-
-
-def _clean_specs(specs: list[dict]) -> list[dict]:
-    """Keep only well-typed JSON data from the child's launch records, deduplicated."""
-    seen, clean = set(), []
+def _unique(specs: list[Spec]) -> list[Spec]:
+    """The specializations in order, each once."""
+    unique: dict[str, Spec] = {}
     for spec in specs:
-        try:
-            item = {"module": str(spec["module"]), "qualname": str(spec["qualname"]),
-                    "signature": {str(k): str(v) for k, v in dict(spec["signature"]).items()},
-                    "constexprs": {str(k): v for k, v in dict(spec["constexprs"]).items()
-                                   if isinstance(v, (int, float, bool, str, type(None)))},
-                    "options": {str(k): int(v) for k, v in dict(spec.get("options") or {}).items()},
-                    "aligned": [str(a) for a in list(spec.get("aligned") or [])],
-                    "fingerprint": str(spec.get("fingerprint", ""))[:64]}
-        except (KeyError, TypeError, ValueError):
-            continue
-        key = repr(sorted((k, repr(v)) for k, v in item.items()))
-        if key not in seen:
-            seen.add(key)
-            clean.append(item)
-    return clean
+        unique.setdefault(repr(spec), spec)
+    return list(unique.values())
 
 
 def reward_of(result: KernelResult) -> float:

@@ -18,7 +18,7 @@ import time
 from .result import KernelResult
 from .sandbox import cgroups, protocol
 from .sandbox.pool import ZygotePool, kill_child
-from .sandbox.protocol import Job
+from .sandbox.protocol import Done, Envelope, Hello, ImportFailure, Job
 
 CHILD_GONE = ("the answer's process exited before grading finished (it exited, was killed by a signal, or hit a "
               "memory/CPU/file limit)")
@@ -85,7 +85,8 @@ class Sandbox:
             max_bytes: Largest message accepted (default: ``max_output_mb``).
 
         Yields:
-            ``(header, buffers)`` for every message but ``hello`` and ``done``.
+            ``(header, buffers)`` for every message but ``hello`` and ``done``: the header as the child sent it,
+            to be read through its record in :mod:`kernelgym.sandbox.protocol`.
         """
         workdir = tempfile.mkdtemp(prefix="kernelgym-")
         job.workdir = workdir
@@ -100,16 +101,15 @@ class Sandbox:
             protocol.send(sock, {"type": "job"}, [pickle.dumps(job)])
             while True:
                 header, buffers = protocol.recv(sock, deadline + outbox.paused_s, max_bytes)
-                kind = header.get("type")
-                denied = header.get("denied")
-                for name in denied if isinstance(denied, list) else []:
-                    result.flag(f"sandbox_denied:{str(name)[:80]}")
-                if kind == "hello":
-                    layers = [str(x) for x in header.get("isolation") or []]
-                    result.isolation = layers
+                envelope = Envelope.from_header(header)
+                for name in envelope.denied:
+                    result.flag(f"sandbox_denied:{name}")
+                if envelope.kind == Hello.KIND:
+                    layers = Hello.from_header(header).isolation
+                    result.isolation = list(layers)
                     result.network_isolated = "network_namespace" in layers
-                elif kind == "done":
-                    if header.get("secret") != job.secret:
+                elif envelope.kind == Done.KIND:
+                    if Done.from_header(header).secret != job.secret:
                         raise protocol.ChannelViolation("wrong secret")
                     return
                 else:
@@ -143,12 +143,13 @@ def in_order(messages, result: KernelResult, order: list[tuple[str, int]]):
     position, errored = 0, False
     try:
         for header, buffers in messages:
-            kind, index = header.get("type"), header.get("index")
-            if kind == "error":
+            envelope = Envelope.from_header(header)
+            kind, index = envelope.kind, envelope.index
+            if kind == ImportFailure.KIND:
                 ok = position == 0 and not errored
                 errored = True
             else:
-                ok = (not errored and position < len(order) and type(index) is int
+                ok = (not errored and position < len(order) and index is not None
                       and (kind, index) == order[position])
                 position += 1
             if not ok:

@@ -30,9 +30,10 @@ from .compare import Malformed, compare_outputs, decode_all
 from .problem import reference_outputs
 from .result import KernelResult
 from .sandbox import protocol
+from .sandbox.protocol import TIMING_STEPS, TimingOutputs
 from .seeds import SeedSource
 
-TIMED_KINDS = ("ready", "timed", "timing", "timing_recheck")
+TIMED_KINDS = tuple(TIMING_STEPS)  # ready, timed, timing, timing_recheck
 
 
 class GpuLock:
@@ -203,10 +204,12 @@ class Timer:
             self._stop()
 
     def handle(self, kind: str, index: int, header: dict, buffers: list) -> None:
-        """Judge one message of the timing sequence (its order is checked by the caller)."""
-        if "error" in header:
+        """Judge one message of the timing sequence, read through its record in ``TIMING_STEPS`` (its order is
+        checked by the caller)."""
+        message = TIMING_STEPS[kind].from_header(header)
+        if message.error is not None:
             self._release()
-            self._fail("runtime", f"timing case {index}: the answer raised\n{str(header['error'])[-1500:]}")
+            self._fail("runtime", f"timing case {index}: the answer raised\n{message.error}")
             return
         if kind == "ready":
             self._lock = gpu_lock(self.device)
@@ -214,13 +217,12 @@ class Timer:
             self.send({"type": "go"})
         elif kind == "timed":
             self._release()
-            median = header.get("median_ms")
-            if isinstance(median, (int, float)) and not isinstance(median, bool) and 0 < median < math.inf:
-                self.ratios[index] = self.cases[index].reference_ms / median
+            if message.median_ms is not None:
+                self.ratios[index] = self.cases[index].reference_ms / message.median_ms
         elif kind == "timing":
-            self._judge_timed(index, header, buffers)
+            self._judge_timed(index, message, buffers)
         elif kind == "timing_recheck":
-            self._judge_recheck(index, header, buffers)
+            self._judge_recheck(index, message, buffers)
 
     def close(self) -> None:
         """Release the GPU lock if the session ended inside a timed section."""
@@ -240,15 +242,15 @@ class Timer:
         self.done = True
         self.send({"type": "stop"})
 
-    def _outputs(self, header: dict, buffers: list) -> list | None:
+    def _outputs(self, message: TimingOutputs, buffers: list) -> list | None:
         try:
-            return [t.to(self.device) for t in decode_all(header.get("outputs", []), buffers)]
+            return [t.to(self.device) for t in decode_all(message.outputs.tensors, buffers)]
         except Malformed:
             self._fail("crash", "the answer's process broke the grading protocol (malformed tensors)")
             return None
 
-    def _judge_timed(self, index: int, header: dict, buffers: list) -> None:
-        outputs = self._outputs(header, buffers)
+    def _judge_timed(self, index: int, message: TimingOutputs, buffers: list) -> None:
+        outputs = self._outputs(message, buffers)
         if outputs is None:
             return
         comparison = compare_outputs(self.cases[index].expected, outputs, *self.problem.timing_tolerances)
@@ -263,10 +265,10 @@ class Timer:
         self.cases[index].expected = []
         self.result.tests_passed += 1
 
-    def _judge_recheck(self, index: int, header: dict, buffers: list) -> None:
+    def _judge_recheck(self, index: int, message: TimingOutputs, buffers: list) -> None:
         import torch
 
-        outputs = self._outputs(header, buffers)
+        outputs = self._outputs(message, buffers)
         if outputs is None:
             return
         case = self.cases[index]

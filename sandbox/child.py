@@ -82,7 +82,8 @@ import traceback
 
 from . import audit, cgroups, isolation, protocol
 from .hooks import Instrumentation, OutOfBoundsAccess, kernel_fingerprint
-from .protocol import Job, Run, encode_outputs, trim_traceback
+from .protocol import (CompileOutcome, Compiled, Done, Hello, ImportFailure, Job, Run, RunResult, Spec,
+                       encode_outputs, trim_traceback)
 
 
 # Passed from the zygote to a GPU child: which devices it sees (the zygote's own environment is already scrubbed).
@@ -98,7 +99,7 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
         job: Job = pickle.loads(buffers[0])
         sock = _channel_at(sock, job.limits.open_files - 1)
         layers = _confine(job, keep={sock.fileno()}, in_pid_namespace=in_pid_namespace)
-        protocol.send(sock, {"type": "hello", "isolation": layers})
+        protocol.send(sock, Hello(tuple(layers)).to_header())
         if job.kind == "run":
             _run_job(sock, job, interpret, in_pid_namespace)
         elif job.kind == "python":  # a user-written grader: see sandbox/script.py
@@ -106,7 +107,7 @@ def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False)
             run_script(sock, job)
         else:
             _compile_job(sock, job)
-        protocol.send(sock, {"type": "done", "secret": job.secret})
+        protocol.send(sock, Done(job.secret).to_header())
     except BaseException:  # report what we can; the grader decides
         code = 1
     finally:
@@ -335,7 +336,7 @@ def _kill_leftovers(pid: int, in_pid_namespace: bool) -> None:
 
 
 def _send_import_error(sock, exc: BaseException, denied: list[str]) -> None:
-    protocol.send(sock, {"type": "error", "stage": "import", "error": trim_traceback(exc), "denied": list(denied)})
+    protocol.send(sock, ImportFailure(trim_traceback(exc), denied=tuple(denied)).to_header())
 
 
 def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace, device: str,
@@ -365,15 +366,16 @@ def _send_run(sock, kind, index, run: Run, module, hooks: Instrumentation, trace
     except BaseException as exc:
         log = _merged(first_log, hooks.reset())
         oob = isinstance(exc, OutOfBoundsAccess) or "out-of-bounds" in str(exc)
-        protocol.send(sock, {"type": kind, "index": index, "error": trim_traceback(exc), "out_of_bounds": oob,
-                             "compile_error": device != "cpu" and _raised_compiling(exc),
-                             "launches": log.launches, "ops": log.ops, "specs": log.specs, "denied": list(denied)})
+        failed = RunResult(kind, index, launches=log.launches, ops=dict(log.ops), specs=Spec.all_of(log.specs),
+                           error=trim_traceback(exc), out_of_bounds=oob,
+                           compile_error=device != "cpu" and _raised_compiling(exc), denied=tuple(denied))
+        protocol.send(sock, failed.to_header())
         return
     log = _merged(first_log, hooks.reset())
-    header, buffers = encode_outputs(output, inputs)
-    header.update({"type": kind, "index": index, "launches": log.launches, "ops": log.ops, "specs": log.specs,
-                   "bytes_loaded": log.bytes_loaded, "bytes_stored": log.bytes_stored, "denied": list(denied)})
-    protocol.send(sock, header, buffers)
+    outputs, buffers = encode_outputs(output, inputs)
+    result = RunResult(kind, index, outputs, log.launches, dict(log.ops), Spec.all_of(log.specs), log.bytes_loaded,
+                       log.bytes_stored, denied=tuple(denied))
+    protocol.send(sock, result.to_header(), buffers)
 
 
 def _forward(model, inputs: list, hooks: Instrumentation, trace, poison: int | None):
@@ -430,31 +432,31 @@ def _compile_job(sock: socket.socket, job: Job) -> None:
     try:
         module = _import_candidate(job)
     except BaseException as exc:
-        protocol.send(sock, {"type": "compiled", "results": [{"ok": False, "error": trim_traceback(exc)}],
-                             "denied": list(denied)})
+        failed = CompileOutcome(error=trim_traceback(exc))
+        protocol.send(sock, Compiled((failed,), tuple(denied)).to_header())
         return
     target = GPUTarget(*job.target)
     results = []
     for spec in job.specs:
-        name = spec["qualname"]
+        name = spec.qualname
         try:
             fn = _resolve(module, name)
-            if kernel_fingerprint(fn) != spec.get("fingerprint"):
+            if kernel_fingerprint(fn) != spec.fingerprint:
                 raise LookupError(f"{name} found when the answer is imported again is not the kernel that ran: "
                                   f"an answer must define the same kernels whether or not it runs under Triton's "
                                   f"interpreter")
             while not isinstance(fn, JITFunction):
                 fn = fn.fn
             attrs = {(fn.arg_names.index(arg),): [["tt.divisibility", 16]]
-                     for arg in spec.get("aligned", []) if arg in fn.arg_names}
-            source = ASTSource(fn=fn, signature=spec["signature"], constexprs=spec["constexprs"], attrs=attrs)
-            compiled = triton.compile(source, target=target, options=spec.get("options") or None)
+                     for arg in spec.aligned if arg in fn.arg_names}
+            source = ASTSource(fn=fn, signature=dict(spec.signature), constexprs=dict(spec.constexprs), attrs=attrs)
+            compiled = triton.compile(source, target=target, options=dict(spec.options) or None)
             stats = kernel_stats(compiled, job.target[1]) if job.target[0] == "cuda" else {}
-            consts = ",".join(f"{k}={v}" for k, v in spec["constexprs"].items())
-            results.append({"ok": True, "kernel": f"{name}[{consts}]" if consts else name, "stats": stats})
+            consts = ",".join(f"{k}={v}" for k, v in spec.constexprs.items())
+            results.append(CompileOutcome(True, f"{name}[{consts}]" if consts else name, stats=stats))
         except BaseException as exc:
-            results.append({"ok": False, "kernel": name, "error": _compile_message(exc)})
-    protocol.send(sock, {"type": "compiled", "results": results, "denied": list(denied)})
+            results.append(CompileOutcome(False, name, _compile_message(exc)))
+    protocol.send(sock, Compiled(tuple(results), tuple(denied)).to_header())
 
 
 def _resolve(module, qualname: str):

@@ -23,7 +23,7 @@ import traceback
 
 from . import audit, protocol
 from .isolation import PR_SET_NO_NEW_PRIVS
-from .protocol import ScriptJob
+from .protocol import Score, ScriptJob
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
 _RULE_PATH_BENEATH = 1
@@ -44,12 +44,12 @@ def run_script(sock: socket.socket, job: ScriptJob) -> None:
         exec(compile(job.source, path, "exec"), namespace)
         value = namespace["grade"](data["sample"], data["item"])
     except BaseException as exc:
-        protocol.send(sock, {"type": "score", "error": _trim(exc, path), "isolation": layers})
+        protocol.send(sock, Score(error=_trim(exc, path), isolation=tuple(layers)).to_header())
         return
     if isinstance(value, numbers.Real):
-        protocol.send(sock, {"type": "score", "score": float(value), "isolation": layers})
+        protocol.send(sock, Score(float(value), isolation=tuple(layers)).to_header())
     else:
-        protocol.send(sock, {"type": "score", "returned": type(value).__name__, "isolation": layers})
+        protocol.send(sock, Score(returned=type(value).__name__, isolation=tuple(layers)).to_header())
 
 
 def python_roots() -> list[str]:

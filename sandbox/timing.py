@@ -21,7 +21,7 @@ import statistics
 import torch
 
 from . import protocol
-from .protocol import encode_outputs, trim_traceback
+from .protocol import TIMING_STEPS, Ready, RecheckOutputs, Timed, TimingOutputs, encode_outputs, trim_traceback
 
 _Event = torch.cuda.Event
 _synchronize = torch.cuda.synchronize
@@ -90,18 +90,17 @@ def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) ->
         try:
             call()
             _synchronize()
-            protocol.send(sock, {"type": "ready", "index": index})
+            protocol.send(sock, Ready(index).to_header())
             if protocol.recv(sock)[0].get("type") != "go":
                 return False
             step = "timed"
             times = cuda_event_times(call, job.timing_repeats, flush[0])
         finally:
             hooks.timing = False
-        protocol.send(sock, {"type": "timed", "index": index, "median_ms": median_ms(times),
-                             "launches": hooks.reset().launches})
+        protocol.send(sock, Timed(index, median_ms(times), hooks.reset().launches).to_header())
         step = "timing"
-        header, buffers = encode_outputs(outputs[0], [])
-        protocol.send(sock, {**header, "type": "timing", "index": index}, buffers)
+        timed, buffers = encode_outputs(outputs[0], [])
+        protocol.send(sock, TimingOutputs(index, timed).to_header(), buffers)
         step = "timing_recheck"
         for target, fresh in zip(inputs, case["recheck_inputs"]):
             if isinstance(target, torch.Tensor) and isinstance(fresh, torch.Tensor):
@@ -109,9 +108,9 @@ def _time_case(sock, index: int, case: dict, module, hooks, job, flush: list) ->
         with torch.no_grad():
             output = model(*inputs)
         _synchronize()
-        header, buffers = encode_outputs(output, [])
-        protocol.send(sock, {**header, "type": "timing_recheck", "index": index}, buffers)
+        rechecked, buffers = encode_outputs(output, [])
+        protocol.send(sock, RecheckOutputs(index, rechecked).to_header(), buffers)
         return True
     except BaseException as exc:
-        protocol.send(sock, {"type": step, "index": index, "error": trim_traceback(exc)})
+        protocol.send(sock, TIMING_STEPS[step](index, error=trim_traceback(exc)).to_header())
         return False

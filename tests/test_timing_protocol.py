@@ -40,8 +40,8 @@ def _timer(problem, reference_ms=(2.0, 8.0)):
 
 
 def _output(kind, index, tensor):
-    header, buffers = encode_outputs(tensor, [])
-    return {**header, "type": kind, "index": index}, buffers
+    outputs, buffers = encode_outputs(tensor, [])
+    return {**outputs.to_header(), "type": kind, "index": index}, buffers
 
 
 def _lock_is_free() -> bool:

@@ -21,9 +21,13 @@ import math
 import secrets
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .result import Grade, clip_unit
 from .templates import sample_of
+
+if TYPE_CHECKING:
+    from ..sandbox.protocol import Score
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -105,7 +109,7 @@ class PythonGrader:
             TypeError: ``sample`` or ``item`` is not JSON-serialisable.
         """
         from ..result import KernelResult
-        from ..sandbox.protocol import ScriptJob
+        from ..sandbox.protocol import Envelope, Score, ScriptJob
 
         try:
             payload = json.dumps({"sample": sample_of(sample), "item": item}, allow_nan=False)
@@ -117,27 +121,28 @@ class PythonGrader:
         record = KernelResult(problem="python_grader")  # carries the session's failure and isolation layers
         reply = None
         for header, _ in sandbox.sandbox.session("compile", job, record):
-            if header.get("type") == "score" and reply is None:
-                reply = header
-        layers = tuple(record.isolation + [str(x) for x in (reply or {}).get("isolation") or []])
+            if Envelope.from_header(header).kind == Score.KIND and reply is None:
+                reply = Score.from_header(header)
+        layers = tuple(record.isolation) + (reply.isolation if reply is not None else ())
         score, reason = _verdict(record, reply, sandbox.config.timeout_s)
         return SandboxedGrade(score, reason, None, layers)
 
 
-def _verdict(record, reply: dict | None, timeout_s: float) -> tuple[float, str]:
-    """(score, reason) from the session's record and the child's ``score`` message; trusts nothing in it."""
+def _verdict(record, reply: Score | None, timeout_s: float) -> tuple[float, str]:
+    """(score, reason) from the session's record and the child's ``score`` message (validated on arrival by
+    :class:`kernelgym.sandbox.protocol.Score`)."""
     if record.failure == "timeout":
         return 0.0, f"grade() ran past the {timeout_s:g} s limit and was killed"
     if record.failure:
         return 0.0, f"the grader's process died before sending a score: {record.error}"
     if reply is None:
         return 0.0, "the grader's process sent no score"
-    if "error" in reply:
-        return 0.0, f"grade() raised: {str(reply['error'])[:2000]}"
-    if "returned" in reply:
-        return 0.0, f"grade() returned {str(reply['returned'])[:100]}, not a number"
-    value = reply.get("score")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if reply.error is not None:
+        return 0.0, f"grade() raised: {reply.error}"
+    if reply.returned is not None:
+        return 0.0, f"grade() returned {reply.returned}, not a number"
+    value = reply.score
+    if value is None:
         return 0.0, "the grader's process sent a malformed score"
     if not math.isfinite(value):
         return 0.0, f"grade() returned {value}, not a finite number"
