@@ -161,3 +161,17 @@ def test_the_defaults_and_documented_values_of_the_other_configs_are_accepted(tm
     assert BenchConfig(problems=tmp_path, out=str(tmp_path / "run"), selection=selection).selection.limit == 2
     assert RewardWeights(hack_penalty=-1.0, speed_proxy=True).hack_penalty == -1.0  # a penalty may be negative
     assert ScoreModelConfig(model="judge", score_range=(1, 5)).score_range == (1, 5)
+
+
+def _training_fields():
+    import dataclasses
+
+    from kernelgym.agents.config import SFTRunConfig, TrainConfig
+
+    return [(cls, f.name) for cls in (TrainConfig, SFTRunConfig) for f in dataclasses.fields(cls)]
+
+
+@pytest.mark.parametrize("cls, field", _training_fields(), ids=lambda x: getattr(x, "__name__", x))
+def test_every_training_field_is_checked(cls, field):
+    """A field added to a training config without a check fails here: nothing of the wrong kind gets through."""
+    assert _refused(cls, field, object()).startswith(f"{cls.__name__}.{field} must be ")
