@@ -5,8 +5,11 @@ learning rate), so a run that relied on them would mean something different afte
 recipes pass to TRL is a field here, with the value KernelGym chose; ``config.json`` in the run folder records all
 of them with the library versions, and the TRL version is checked against the tested range before training.
 
-The command-line options of ``kernelgym train`` and ``kernelgym sft`` are generated from these fields (one option
-per field, its help text from the field's ``help``), so the options and the saved config cannot drift apart.
+Every config checks its fields when it is made (``__post_init__``): a bad value raises
+:class:`kernelgym.field_checks.FieldError` naming the field, the value and what is allowed, before anything runs.
+The command-line options of ``kernelgym train`` and ``kernelgym sft`` are generated from these fields
+(:mod:`kernelgym.agents.options`: one option per field, its help text from the field's ``help``), so the options
+and the saved config cannot drift apart.
 ``--model tiny`` (or a folder built from it, such as an SFT warm-up's ``merged/``) starts from :data:`TINY_GRPO` /
 :data:`TINY_SFT` instead of the defaults: the randomly initialised tiny model needs full precision, no gradient
 checkpointing and a far larger learning rate to learn anything in minutes on a CPU (values chosen by measurement,
@@ -14,13 +17,13 @@ see the README).
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..field_checks import choice, flag, integer, is_integer, number, require, string, strings, url
 
 # The TRL releases the recipes were tested with (pyproject's `train` extra pins the same range).
 TRL_TESTED = ((1, 16), (1, 17))
@@ -77,6 +80,31 @@ class CommonConfig:
     save_steps: int = _f(50, "save a checkpoint every N steps", "logging")
     save_total_limit: int = _f(3, "checkpoints kept in checkpoints/", "logging")
 
+    def __post_init__(self):
+        """Refuse a bad field at once, naming it, rather than in the middle of a run."""
+        strings(self, "env")
+        for name in ("model", "out", "balance_by", "lora_target_modules", "lr_scheduler_type", "optim"):
+            string(self, name)
+        choice(self, "dtype", _choices(type(self), "dtype"))
+        integer(self, "seed", minimum=0)
+        number(self, "tiny_init_range", above=0)
+        integer(self, "train_size", minimum=1, optional=True)
+        for name in ("cpu_threads", "warmup_steps"):
+            integer(self, name, minimum=0)
+        for name in ("lora_r", "lora_alpha", "per_device_train_batch_size", "gradient_accumulation_steps",
+                     "logging_steps", "save_steps", "save_total_limit"):
+            integer(self, name, minimum=1)
+        number(self, "lora_dropout", minimum=0, below=1)
+        number(self, "learning_rate", above=0)
+        for name in ("weight_decay", "max_grad_norm"):
+            number(self, name, minimum=0)
+        self._check_max_steps()
+        flag(self, "bf16", optional=True)
+        flag(self, "gradient_checkpointing")
+
+    def _check_max_steps(self) -> None:
+        integer(self, "max_steps", minimum=1)
+
 
 @dataclass
 class TrainConfig(CommonConfig):
@@ -117,6 +145,30 @@ class TrainConfig(CommonConfig):
                                    "OpenEnv sessions) instead of in this process; it must serve every --env with "
                                    "the same arguments; its token from KERNELGYM_SERVE_TOKEN", "data")
 
+    def __post_init__(self):
+        """Refuse a bad field at once, naming it (the common fields first)."""
+        super().__post_init__()
+        integer(self, "eval_steps", minimum=0)
+        for name in ("eval_size", "num_generations_eval", "per_device_eval_batch_size", "num_iterations",
+                     "max_completion_length"):
+            integer(self, name, minimum=1)
+        require(self, "variance_k", is_integer(self.variance_k) and (self.variance_k == 0 or self.variance_k >= 2),
+                "0 (no variance study) or an integer of at least 2")
+        integer(self, "num_generations", minimum=2)  # a group of one has no advantage
+        string(self, "loss_type")
+        number(self, "beta", minimum=0)
+        number(self, "epsilon", above=0)
+        number(self, "epsilon_high", above=0, optional=True)
+        for name in ("scale_rewards", "vllm_mode"):
+            choice(self, name, _choices(TrainConfig, name))
+        number(self, "temperature", above=0)
+        number(self, "top_p", above=0, maximum=1)
+        number(self, "vllm_gpu_memory_utilization", above=0, maximum=1)
+        for name in ("mask_truncated_completions", "vllm", "log_completions"):
+            flag(self, name)
+        url(self, "vllm_server_base_url", optional=True)
+        url(self, "env_url", optional=True)
+
 
 @dataclass
 class SFTRunConfig(CommonConfig):
@@ -127,6 +179,21 @@ class SFTRunConfig(CommonConfig):
     max_steps: int = _f(-1, "optimizer steps (-1: --epochs passes over the data)", "optimisation")
     epochs: float = _f(3.0, "passes over the reference answers (when --max-steps is -1)", "optimisation")
     max_length: int = _f(4096, "longest prompt + answer, in tokens (longer rows are truncated at the end)", "data")
+
+    def __post_init__(self):
+        """Refuse a bad field at once, naming it (the common fields first)."""
+        super().__post_init__()
+        number(self, "epochs", above=0)
+        integer(self, "max_length", minimum=1)
+
+    def _check_max_steps(self) -> None:
+        require(self, "max_steps", is_integer(self.max_steps) and (self.max_steps == -1 or self.max_steps >= 1),
+                "-1 (--epochs passes) or an integer of at least 1")
+
+
+def _choices(cls: type, name: str) -> list[str]:
+    """The values a field allows, from its ``choices`` (the same list its command-line option offers)."""
+    return cls.__dataclass_fields__[name].metadata["choices"]
 
 
 # What --model tiny changes, and why: a random 140k-parameter model on a CPU.
@@ -168,68 +235,6 @@ def preset(cls: type[CommonConfig], model: str | None) -> CommonConfig:
     config = cls()
     if is_tiny(model):
         config = dataclasses.replace(config, **(TINY_GRPO if cls is TrainConfig else TINY_SFT))
-    return config
-
-
-def add_arguments(parser: argparse.ArgumentParser, cls: type[CommonConfig]) -> None:
-    """One option per field of ``cls`` (``--learning-rate`` for ``learning_rate``), in groups, with its help.
-
-    Every option defaults to None, meaning "the config's value" (which depends on ``--model``), so that
-    :func:`from_args` can tell what the user set.
-    """
-    groups: dict[str, Any] = {}
-    hints = typing.get_type_hints(cls)
-    tiny = TINY_GRPO if cls is TrainConfig else TINY_SFT
-    for f in dataclasses.fields(cls):
-        meta = f.metadata
-        group = groups.setdefault(meta["group"], parser.add_argument_group(meta["group"]))
-        flag = "--" + f.name.replace("_", "-")
-        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
-        notes = [] if "default" in meta["help"] else [f"default: {default}"]
-        notes += [f"with --model tiny: {tiny[f.name]}"] if f.name in tiny else []
-        shown = f" ({'; '.join(notes)})" if notes else ""
-        kind = hints[f.name]
-        if meta.get("repeat"):
-            group.add_argument(flag, dest=f.name, action="append", default=None, metavar=meta.get("metavar"),
-                               required=True, help=meta["help"])
-        elif bool in (kind, *typing.get_args(kind)):
-            group.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None,
-                               help=meta["help"] + shown)
-        else:
-            group.add_argument(flag, dest=f.name, type=_parser_of(kind), default=None, metavar=meta.get("metavar"),
-                               choices=meta.get("choices"), help=meta["help"] + shown)
-
-
-def _parser_of(kind: Any):
-    """The argparse ``type`` of a field: int, float or str, and 'none' for an optional field's None."""
-    args = [a for a in typing.get_args(kind) if a is not type(None)]
-    base = args[0] if args else kind
-    if type(None) not in typing.get_args(kind):
-        return base
-
-    def optional(text: str):
-        return None if text.lower() == "none" else base(text)
-
-    optional.__name__ = base.__name__
-    return optional
-
-
-def command_main(cls: type[CommonConfig], recipe, prog: str, description: str, argv: list[str] | None) -> int:
-    """``python -m kernelgym.agents.train`` / ``.sft``: parse ``argv`` into a ``cls`` config and run ``recipe``."""
-    parser = argparse.ArgumentParser(prog=prog, description=description,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser, cls)
-    recipe(from_args(cls, parser.parse_args(argv)))
-    return 0
-
-
-def from_args(cls: type[CommonConfig], args: argparse.Namespace) -> CommonConfig:
-    """The config of a run: the preset for ``--model``, with every option the user gave."""
-    config = preset(cls, args.model or cls.model)
-    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if getattr(args, f.name) is not None}
-    config = dataclasses.replace(config, **given)
-    if not config.env:
-        raise SystemExit("give at least one environment: --env ID (kernelgym.list_envs() lists them)")
     return config
 
 

@@ -18,20 +18,13 @@ tokenizer), ``checkpoints/``, and ``base-model/`` with ``--model tiny``.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import (
-    SFTRunConfig, add_arguments as add_config_arguments, check_trl, command_main, from_args, make_envs, save,
-)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``kernelgym sft`` (one per field of :class:`SFTRunConfig`)."""
-    add_config_arguments(parser, SFTRunConfig)
+from .common import is_first_process, load_model, lora_config, resolve_bf16
+from .config import SFTRunConfig, check_trl, make_envs, save
 
 
 @dataclass
@@ -83,7 +76,6 @@ def reference_rows(envs, weights, size: int | None, balance_by: str | None, seed
 def sft(config: SFTRunConfig) -> SFTRun:
     """Run the supervised warm-up as ``config`` says; see the module docstring."""
     from .progress import TrainProgress, quiet_libraries
-    from .train import is_first_process
 
     with quiet_libraries(), TrainProgress(config.max_steps, enabled=is_first_process()) as progress:
         return _sft(config, progress)
@@ -93,13 +85,12 @@ def _sft(config: SFTRunConfig, progress: "TrainProgress") -> SFTRun:
     trl_version = check_trl()
     import torch
     from datasets import Dataset
-    from peft import LoraConfig, PeftModel
+    from peft import PeftModel
     from trl import SFTConfig, SFTTrainer
 
     from transformers import PrinterCallback
 
     from .callbacks import MetricsLog, plot_metrics
-    from .train import is_first_process, load_model, lora_targets, resolve_bf16
 
     # 1. Rows: reference answers of the train split, in the environments' own prompt format ---------------------
     envs, weights = make_envs(config.env)
@@ -145,8 +136,7 @@ def _sft(config: SFTRunConfig, progress: "TrainProgress") -> SFTRun:
         dataloader_num_workers=0,
         dataloader_pin_memory=torch.cuda.is_available(),
     )
-    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
+    lora = lora_config(config)
     first = is_first_process()  # under `accelerate launch` every process runs this; one writes the files
     if first:
         (out / "metrics.jsonl").unlink(missing_ok=True)  # a run into an old folder starts a new log
@@ -183,14 +173,10 @@ def keep_tiny_marker(config: SFTRunConfig, out: Path) -> None:
         shutil.copyfile(source / "tiny.json", out / "merged" / "tiny.json")
 
 
-def run(args: argparse.Namespace) -> int:
-    """The ``kernelgym sft`` command."""
-    sft(from_args(SFTRunConfig, args))
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (``kernelgym sft``'s options) and train."""
+    """Parse ``argv`` (``kernelgym sft``'s options) and train: ``python -m kernelgym.agents.sft``."""
+    from .options import command_main
+
     return command_main(SFTRunConfig, sft, "kernelgym sft", __doc__, argv)
 
 

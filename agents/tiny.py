@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..field_checks import integer, number, require
+
 PAD, END = "<|pad|>", "<|end|>"
 ROLES = ("<|system|>", "<|user|>", "<|assistant|>")
 TAGS = ("<answer>", "</answer>", "<think>", "</think>")  # ordinary tokens: decoded with the text, never skipped
@@ -52,6 +54,16 @@ class TinyConfig:
     max_position_embeddings: int = 8192
     initializer_range: float = 0.1
     seed: int = 0
+
+    def __post_init__(self):
+        """Refuse a shape that cannot be built, naming the field."""
+        for name in ("hidden_size", "intermediate_size", "num_hidden_layers", "max_position_embeddings"):
+            integer(self, name, minimum=1)
+        integer(self, "num_attention_heads", minimum=1)
+        require(self, "num_attention_heads", self.hidden_size % self.num_attention_heads == 0,
+                f"a divisor of hidden_size ({self.hidden_size})")
+        number(self, "initializer_range", above=0)
+        integer(self, "seed", minimum=0)
 
 
 def build_tokenizer():

@@ -30,7 +30,6 @@ The run folder::
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -38,14 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import (
-    TrainConfig, add_arguments as add_config_arguments, check_trl, command_main, from_args, make_envs, save,
-)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``kernelgym train`` (one per field of :class:`TrainConfig`)."""
-    add_config_arguments(parser, TrainConfig)
+from .common import is_first_process, load_model, lora_config, resolve_bf16
+from .config import TrainConfig, check_trl, make_envs, save
 
 
 @dataclass
@@ -82,7 +75,6 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     trl_version = check_trl()
     import torch
     from datasets import Dataset
-    from peft import LoraConfig
     from transformers import PrinterCallback
     from trl import GRPOConfig, GRPOTrainer
 
@@ -132,8 +124,7 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     # 4. TRL and peft settings, all explicit ------------------------------------------------------------------
     args = grpo_args(config, out, GRPOConfig, bf16=resolve_bf16(config, cuda), evaluate=bool(eval_rows),
                      pin_memory=cuda)
-    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=lora_targets(config.lora_target_modules), bias="none", task_type="CAUSAL_LM")
+    lora = lora_config(config)
     if first:
         save(config, out / "config.json", trl_args=args.to_dict(), lora=lora.to_dict(), trl_version=trl_version,
              train_rows=len(train_rows), eval_rows=len(eval_rows))
@@ -191,53 +182,6 @@ def throughput(gradings: int, grading_s: float, train_s: float, sandboxed: int =
             "grading_time_share": rate(grading_s, train_s)}
 
 
-def is_first_process() -> bool:
-    """True in the process that writes the run folder (the only one, or rank 0 under ``accelerate launch``)."""
-    import os
-
-    return int(os.environ.get("RANK", "0")) == 0
-
-
-def load_model(config, out: Path):
-    """The model and its tokenizer (left-padded, with a chat template); ``tiny`` is built in ``out/base-model``."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    if config.cpu_threads:
-        torch.set_num_threads(config.cpu_threads)
-    path = config.model
-    if path == "tiny":
-        from .tiny import TinyConfig, build_tiny_model
-
-        tiny = TinyConfig(initializer_range=config.tiny_init_range, seed=config.seed)
-        path = str(build_tiny_model(out / "base-model", tiny))
-    tokenizer = AutoTokenizer.from_pretrained(path, padding_side="left")
-    if not tokenizer.chat_template:
-        raise SystemExit(f"{path}'s tokenizer has no chat template; the environments' prompts are conversations, "
-                         f"so use an instruction-tuned model (or one with a chat template)")
-    dtype = resolve_dtype(config.dtype, torch.cuda.is_available())
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=getattr(torch, dtype))
-    return model, tokenizer
-
-
-def resolve_dtype(dtype: str, cuda: bool) -> str:
-    """``auto`` becomes bfloat16 on a GPU that supports it, float32 elsewhere."""
-    if dtype != "auto":
-        return dtype
-    import torch
-
-    return "bfloat16" if cuda and torch.cuda.is_bf16_supported() else "float32"
-
-
-def resolve_bf16(config, cuda: bool) -> bool:
-    """``--bf16`` as given, else on with a GPU that supports it."""
-    if config.bf16 is not None:
-        return config.bf16
-    import torch
-
-    return bool(cuda and torch.cuda.is_bf16_supported())
-
-
 def summary_line(summary: dict, out: Path) -> str:
     """The run's outcome in one sentence for the person who started it (``summary.json`` has the numbers).
 
@@ -253,11 +197,6 @@ def summary_line(summary: dict, out: Path) -> str:
         if summary.get("best_eval_reward") is not None:
             text += f" (best {summary['best_eval_reward']:.3f} at step {summary['best_step']})"
     return text + f"; adapter in {out / 'adapter'}"
-
-
-def lora_targets(spec: str) -> str | list[str]:
-    """``all-linear`` (peft's name for every linear layer but the output head) or a list of module names."""
-    return spec if spec == "all-linear" else [name.strip() for name in spec.split(",") if name.strip()]
 
 
 def grpo_args(config: TrainConfig, out: Path, GRPOConfig, bf16: bool, evaluate: bool, pin_memory: bool = True):
@@ -323,14 +262,11 @@ def grpo_args(config: TrainConfig, out: Path, GRPOConfig, bf16: bool, evaluate: 
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    """The ``kernelgym train`` command."""
-    train(from_args(TrainConfig, args))
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (``kernelgym train``'s options) and train."""
+    """Parse ``argv`` (``kernelgym train``'s options) and train: ``python -m kernelgym.agents.train``, which
+    ``accelerate launch -m`` runs."""
+    from .options import command_main
+
     return command_main(TrainConfig, train, "kernelgym train", __doc__, argv)
 
 

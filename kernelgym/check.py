@@ -1,4 +1,4 @@
-"""``kernelgym check``: validate a problem suite.
+"""Validating a problem suite: the checks behind ``kernelgym check`` (its command is :mod:`kernelgym.cli.check`).
 
 For every problem: it loads; its reference solution (``NAME_solution.py`` beside it) is correct with no hack (on a
 GPU at the timing shapes too, whose worst error the report gives next to the tolerance); a
@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from . import cheats
 from .compare import compare_outputs
 from .grader import Grader
-from .problem import Problem, ProblemError, discover, load_problem, reference_outputs
+from .problem import Problem, ProblemError, load_problem, reference_outputs
 
 SPREAD_FACTOR = 10.0  # the output's spread must exceed this many tolerance bands
 DEGENERACY_SEEDS = (11, 22, 33)
@@ -154,106 +154,15 @@ def degeneracy(problem: Problem) -> list[str]:
     return reasons
 
 
-
-def run_check(args) -> int:
-    """CLI entry point: check a suite and print a table; exit 1 on any failure."""
-    from .grading_options import grader_config
-
-    if args.root is None:
-        from .registry import default_problems
-
-        args.root = default_problems()
-    try:
-        paths = discover(args.root)
-        overrides = _parse_overrides(args.overrides)
-    except (ProblemError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if not paths:
-        print(f"error: no problem files under {args.root}", file=sys.stderr)
-        return 2
-    workers = args.workers or os.cpu_count() or 1
-    started = time.monotonic()
-    reports: list[ProblemCheck] = []
-    with Grader(grader_config(args)) as grader, ThreadPoolExecutor(workers) as pool:
-        for report in _progress(pool.map(lambda p: check_problem(p, grader, overrides), paths), len(paths)):
-            reports.append(report)
-            if args.json:
-                _write_json(args.json, reports)  # after every problem: a killed run keeps what it checked
-    print_table(reports, time.monotonic() - started)
-    return 0 if all(r.ok for r in reports) else 1
+def check_problems(paths: Iterable[Path], grader: Grader, overrides: dict | None = None,
+                   workers: int = 1) -> Iterator[ProblemCheck]:
+    """Check each problem file, ``workers`` at a time, yielding the reports in the order of ``paths``."""
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        yield from pool.map(lambda path: check_problem(path, grader, overrides), paths)
 
 
-def _write_json(path: Path, reports: list[ProblemCheck]) -> None:
-    """Replace ``path`` with the reports so far, atomically (a reader never sees half a file)."""
+def write_reports(path: Path, reports: list[ProblemCheck]) -> None:
+    """Replace ``path`` with the reports as a JSON list, atomically (a reader never sees half a file)."""
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps([{**asdict(r), "ok": r.ok} for r in reports], indent=1))
     os.replace(partial, path)
-
-
-def _parse_overrides(items: list[str]) -> dict:
-    import ast as _ast
-
-    overrides = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier():
-            raise ValueError(f"--set expects NAME=VALUE with a module constant's name, not {item!r}")
-        try:
-            overrides[name] = _ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            raise ValueError(f"--set {name}: {value!r} is not a Python literal") from None
-    return overrides
-
-
-def _progress(reports, total: int):
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    with console.status(f"checking {total} problems") as status:
-        for done, report in enumerate(reports, start=1):
-            status.update(f"checked {done}/{total}: {report.problem} {'ok' if report.ok else 'FAILED'}")
-            yield report
-
-
-def print_table(reports: list[ProblemCheck], seconds: float) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title="kernelgym check", show_lines=False)
-    timed = any(r.timing for r in reports)
-    for column in ("problem", "level", "tags", "reference", *(["timing shapes"] if timed else []),
-                   *[c for c in (*cheats.SHAPE_CHEATS, "torch_fallback")], "verdict"):
-        table.add_column(column, overflow="fold")
-    for r in reports:
-        refused = [_short(r.cheats.get(name, "-")) for name in (*cheats.SHAPE_CHEATS, "torch_fallback")]
-        verdict = "[green]ok[/]" if r.ok else f"[red]FAILED ({len(r.failures)})[/]"
-        table.add_row(escape(r.problem), str(r.level or "-"), escape(",".join(r.tags)), r.reference,
-                      *([escape(r.timing or "-")] if timed else []),
-                      *[escape(x) if "[red]" not in x else x for x in refused], verdict)
-    console = Console(width=200)
-    console.print(table)
-    bad = [r for r in reports if not r.ok]
-    for r in bad:
-        console.print(f"[red]FAIL[/] {escape(r.problem)}: " + escape("; ".join(r.failures)), soft_wrap=True,
-                      highlight=False)
-    levels = {}
-    for r in reports:
-        levels[r.level] = levels.get(r.level, 0) + 1
-    per_level = ", ".join(f"level{k}: {v}" if k else f"other: {v}" for k, v in sorted(levels.items(),
-                                                                                         key=lambda kv: kv[0] or 0))
-    console.print(f"{len(reports) - len(bad)}/{len(reports)} problems ok ({per_level}) in {seconds:.0f} s; "
-                  f"every cheat refused: {_cheats_verdict(reports)}")
-
-
-def _cheats_verdict(reports: list[ProblemCheck]) -> str:
-    """``yes`` only when every problem's cheats were graded and refused."""
-    if any("ACCEPTED" in r.cheats.values() for r in reports):
-        return "NO"
-    ungraded = sum(not r.cheats for r in reports)
-    return "yes" if not ungraded else f"yes where graded ({ungraded} problem(s) could not be graded)"
-
-
-def _short(verdict: str) -> str:
-    return "[red]ACCEPTED[/]" if verdict == "ACCEPTED" else verdict.split(",")[0][:28]

@@ -1,4 +1,5 @@
-"""``kernelgym doctor``: what grading can do on this machine, found by doing it.
+"""What grading can do on this machine, found by doing it: the probing behind ``kernelgym doctor`` (its command
+and report text are :mod:`kernelgym.cli.doctor`).
 
 It grades the built-in vector-add reference in a real sandboxed child: on CPU (Triton's interpreter and the
 compile check for a real GPU target), and on the GPU where one is visible (CUDA and a Triton launch inside the
@@ -124,29 +125,3 @@ def probe_layers() -> list[dict]:
         except json.JSONDecodeError:
             continue
     return trials or [{"trial": "all", "cuda": f"the layer probe failed: {done.stderr[-400:]}"}]
-
-
-def render(report: DoctorReport) -> str:
-    """The report as text for a terminal."""
-    machine = report.machine
-    lines = [f"KernelGym doctor: Python {machine['python']}, torch {machine['torch']}, Triton {machine['triton']}, "
-             f"{machine['cpus']} CPUs, {'root' if machine['root'] else 'not root'}, "
-             f"GPU: {machine['gpu'] or 'none visible'}"]
-    lines += [f"  [{'ok' if c.ok else 'FAIL'}] {c.name}" + (f": {c.detail}" if c.detail and not c.ok else
-                                                            (f" ({c.detail})" if c.detail else ""))
-              for c in report.checks]
-    for device, layers in report.layers.items():
-        lines.append(f"  {device} sandbox layers in force: {', '.join(layers) or 'none'}")
-        for name, why in report.missing.get(device, {}).items():
-            lines.append(f"    missing {name}" + (f": {why}" if why else ""))
-    for trial in report.layer_trials:
-        lines.append(f"  layer {trial.get('trial')}: CUDA {trial.get('cuda')}")
-    lines.append("all checks passed" if report.ok else "some checks failed")
-    return "\n".join(lines)
-
-
-def run_command(args) -> int:
-    """``kernelgym doctor [--device D] [--layers] [--json]``: exit 0 when every check passed, 1 otherwise."""
-    report = run_doctor(args.device, layer_trials=args.layers)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else render(report))
-    return 0 if report.ok else 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .field_checks import flag, number
 from .result import KernelResult
 
 
@@ -33,6 +34,14 @@ class RewardWeights:
     speed_cap: float = 4.0
     hack_penalty: float = 0.0
     speed_proxy: bool = False
+
+    def __post_init__(self):
+        """Refuse a weight that is not a number, naming it (a cap of 1 or less would divide by log2(1) = 0)."""
+        for name in ("format", "compile", "correctness", "speed"):
+            number(self, name, minimum=0)
+        number(self, "speed_cap", above=1)
+        number(self, "hack_penalty")
+        flag(self, "speed_proxy")
 
 
 DEFAULT_WEIGHTS = RewardWeights()

@@ -191,3 +191,26 @@ def test_bench_goes_on_past_a_problem_whose_reference_raises(tmp_path):
     assert "warning: 03_broken_forward not graded" in proc.stderr and "the reference raised" in proc.stderr
     assert [json.loads(line)["problem"] for line in (tmp_path / "run" / "results.jsonl").read_text().splitlines()] \
         == ["02_relu"]
+
+
+VECTOR_ADD = PROBLEMS / "level1" / "01_vector_add.py"
+
+
+@pytest.mark.parametrize("command, message", [
+    (["train", "--env", "kernelgym/repeat-digit-v0", "--lora-r", "0", "--out", "{tmp}/run"],
+     "error: --lora-r: TrainConfig.lora_r must be an integer of at least 1, not 0"),
+    (["sft", "--env", "kernelgym/repeat-digit-v0", "--max-steps", "0", "--out", "{tmp}/run"],
+     "error: --max-steps: SFTRunConfig.max_steps must be -1 (--epochs passes) or an integer of at least 1, not 0"),
+    (["eval", VECTOR_ADD, VECTOR_ADD, "--seeds", "0"],
+     "error: GraderConfig.seeds must be an integer of at least 1, not 0"),
+    (["check", VECTOR_ADD, "--target", "metal:1"],
+     "error: --target must look like cuda:90 or hip:gfx942, not 'metal:1'"),
+    (["bench", "--policy", "reference", "--problems", VECTOR_ADD, "--out", "{tmp}/run", "--top-p", "0"],
+     "error: Sampling.top_p must be a number above 0 and at most 1, not 0.0"),
+])
+def test_a_value_a_config_refuses_is_one_line_and_exit_2(command, message, tmp_path):
+    """No traceback: the field, the value and what is allowed on one line of stderr, nothing on stdout, and no run
+    folder made."""
+    proc = kernelgym(*[str(part).replace("{tmp}", str(tmp_path)) for part in command], timeout=120)
+    assert (proc.returncode, proc.stderr, proc.stdout) == (2, message + "\n", "")
+    assert not (tmp_path / "run").exists()

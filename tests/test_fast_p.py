@@ -78,7 +78,7 @@ def test_terminal_summary_has_a_column_per_threshold_where_speed_was_measured(tm
     import io
 
     from kernelgym.bench.metrics import Sample, run_metrics
-    from kernelgym.bench.run import print_summary
+    from kernelgym.cli.bench import print_summary
 
     rows = [Sample("a", 1, True, True, True, (), speedup, 1.0) for speedup in (0.9, 1.3, 2.5)]
     for measured in (True, False):

@@ -183,7 +183,8 @@ def test_device_cuda_without_a_gpu_stops_at_once_with_the_reason(command, tmp_pa
 
 
 def test_doctor_reports_the_cpu_path_and_its_layers():
-    from kernelgym.doctor import render, run_doctor
+    from kernelgym.cli.doctor import render
+    from kernelgym.doctor import run_doctor
 
     report = run_doctor("cpu")
     assert report.ok, render(report)

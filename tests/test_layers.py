@@ -1,6 +1,7 @@
 """The package's layers, read from its source with ``ast`` (every import, also those inside functions), so that the
 layout cannot drift back: the sandbox's side never imports the trusted side, the library never imports the
-applications (command line, training recipes), and no modules import each other in a cycle."""
+applications (command line, training recipes), only the applications parse arguments or print, no recipe imports
+another, and no modules import each other in a cycle."""
 from __future__ import annotations
 
 import ast
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Installed package name -> folder (pyproject.toml's package-dir).
 PACKAGES = {"kernelgym": ROOT / "kernelgym", "kernelgym.sandbox": ROOT / "sandbox", "kernelgym.agents": ROOT / "agents"}
 APPLICATIONS = ("kernelgym.cli", "kernelgym.agents")
+RECIPES = ("kernelgym.agents.train", "kernelgym.agents.sft")  # each a command of its own; they share agents.common
 
 
 def _modules() -> dict[str, Path]:
@@ -67,6 +69,37 @@ def _imports(name: str) -> set[str]:
 GRAPH = {name: _imports(name) for name in MODULES}
 
 
+def _outside_imports(name: str) -> set[str]:
+    """The top-level names of what ``name`` imports from outside the package (``argparse``, ``rich``, ...)."""
+    found = set()
+    for node in ast.walk(ast.parse(MODULES[name].read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.add(node.module.partition(".")[0])
+    return found - {"kernelgym"}
+
+
+def _main_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'"
+
+
+def _output_calls(name: str) -> list[str]:
+    """Where ``name`` prints (``print(...)``, ``sys.stdout`` / ``sys.stderr``), outside its ``__main__`` block."""
+    tree = ast.parse(MODULES[name].read_text())
+    skipped = {id(inner) for node in ast.walk(tree) if _main_block(node) for inner in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+            found.append(f"print at line {node.lineno}")
+        elif isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") and \
+                isinstance(node.value, ast.Name) and node.value.id == "sys":
+            found.append(f"sys.{node.attr} at line {node.lineno}")
+    return found
+
+
 def _is_application(name: str) -> bool:
     return any(name == app or name.startswith(app + ".") for app in APPLICATIONS)
 
@@ -91,6 +124,38 @@ def test_the_sandbox_side_imports_nothing_of_the_trusted_side(name):
 def test_the_library_does_not_import_the_applications(name):
     applications = sorted(m for m in GRAPH[name] if _is_application(m))
     assert not applications, f"{name} imports {applications}: the library must not know its applications"
+
+
+LIBRARY = sorted(n for n in MODULES if not _is_application(n) and not _in_sandbox(n))
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_only_the_applications_parse_arguments_or_draw_on_the_terminal(name):
+    """argparse and rich's terminal displays belong to kernelgym.cli and the recipes; the library returns records."""
+    assert not {"argparse", "rich"} & _outside_imports(name), \
+        f"{name} imports argparse or rich: options and displays belong in kernelgym.cli"
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_the_library_does_not_print(name):
+    """What the library has to say comes back as records, exceptions or ``logging`` warnings (which the command
+    line shows); only a module's ``__main__`` block may print."""
+    assert not _output_calls(name), f"{name} prints ({', '.join(_output_calls(name))}): move it to kernelgym.cli"
+
+
+def test_the_layer_checks_see_arguments_and_printing():
+    """The two checks above are only as good as their readers: they must find what the command line does."""
+    assert "argparse" in _outside_imports("kernelgym.cli.options")
+    assert _output_calls("kernelgym.cli.output") and not _output_calls("kernelgym.envs.multilabel")
+
+
+@pytest.mark.parametrize("recipe", RECIPES)
+def test_no_recipe_imports_another(recipe):
+    """``kernelgym train`` and ``kernelgym sft`` share their helpers through kernelgym.agents.common, so that a
+    change to one recipe never reaches into the other."""
+    assert recipe in MODULES
+    others = sorted(GRAPH[recipe] & (set(RECIPES) - {recipe}))
+    assert not others, f"{recipe} imports the recipe {others}: move what they share to kernelgym.agents.common"
 
 
 def test_no_import_cycles():

@@ -117,7 +117,7 @@ def known_mix(tmp_path_factory, grader):
     out = root / "run"
     meta = RunMeta(policy=f"replay:{replay}", problems=str(root), samples=4)
     metrics = run_bench(BenchConfig(problems=root, out=out, samples=4, workers=2), ReplayPolicy(replay), meta,
-                        lambda: LocalExecutor(grader=grader), progress=False)
+                        lambda: LocalExecutor(grader=grader))
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     return metrics, rows
 

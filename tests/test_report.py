@@ -46,7 +46,7 @@ def runs(tmp_path_factory, grader):
         run_dir = root / name
         meta = RunMeta(policy=f"replay:{replay}", problems=str(suite), samples=2)
         run_bench(BenchConfig(problems=suite, out=run_dir, samples=2, workers=2), ReplayPolicy(replay), meta,
-                  lambda: LocalExecutor(grader=grader), progress=False)
+                  lambda: LocalExecutor(grader=grader))
         out[name] = run_dir
     return out
 
@@ -240,7 +240,7 @@ def failures(tmp_path_factory, grader):
     run_dir = root / "run"
     meta = RunMeta(policy=f"replay:{replay}", problems=str(suite), samples=2)
     run_bench(BenchConfig(problems=suite, out=run_dir, samples=2, workers=2), ReplayPolicy(replay), meta,
-              lambda: LocalExecutor(grader=grader), progress=False)
+              lambda: LocalExecutor(grader=grader))
     return run_dir
 
 

@@ -5,4 +5,8 @@
 - :mod:`kernelgym.bench.metrics`: pure metric functions (pass@k, fast_p, geomean speedup, hack rates, spread).
 - :mod:`kernelgym.bench.plots` and :mod:`kernelgym.bench.report`: the Markdown and self-contained HTML report.
 - :mod:`kernelgym.bench.samples`: the report's per-sample details (verdict, error, hack flags, code) and filter.
+- :mod:`kernelgym.bench.policies`: where completions come from (reference, replay, OpenAI-compatible, transformers,
+  vLLM).
+
+The commands' options, progress bar and summary table are :mod:`kernelgym.cli.bench`.
 """

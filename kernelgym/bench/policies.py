@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
+from .. import field_checks
 from ..prompts import SYSTEM_PROMPT, chat, kernel_prompt
 
 # What each policy's argument is (``reference`` takes none).
@@ -92,6 +93,13 @@ class Sampling:
     top_p: float = 1.0
     max_tokens: int = 4096
     seed: int | None = None
+
+    def __post_init__(self):
+        """Refuse a bad sampling parameter at once, naming it, rather than at the first request."""
+        field_checks.number(self, "temperature", minimum=0)
+        field_checks.number(self, "top_p", above=0, maximum=1)
+        field_checks.integer(self, "max_tokens", minimum=1)
+        field_checks.integer(self, "seed", optional=True)
 
     def seed_of(self, sample: int) -> int | None:
         """The seed of one sample.

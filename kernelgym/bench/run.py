@@ -7,21 +7,26 @@ one row per graded sample, and at the end writes ``metrics.json`` and the report
 """
 from __future__ import annotations
 
-import sys
+import logging
+import os
 import threading
 import time
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from .policies import Policy, prompt_for
+from ..field_checks import choice, flag, integer, is_integer, require
 from ..grader import reward_of
 from ..problem import Problem, ProblemError, discover, load_problem
-from .metrics import fast_keys, pass_ks
 from .results import (RESULTS_FILE, RUN_FILE, ResultsLog, RunError, RunMeta, SampleRow, compute_metrics,
                       load_meta, rows_in_run, write_meta, write_metrics)
+
+log = logging.getLogger(__name__)  # problems skipped; the command line shows these as "warning: ..."
+SPLITS = ("train", "validation", "test")
+EXECUTORS = ("local", "ray")
 
 
 @dataclass
@@ -42,6 +47,19 @@ class Selection:
     limit: int | None = None
     names: frozenset[str] | None = None
 
+    def __post_init__(self):
+        """Refuse a bad filter at once, naming it."""
+        require(self, "levels", isinstance(self.levels, list) and all(is_integer(v) for v in self.levels),
+                "a list of integers")
+        require(self, "tags", isinstance(self.tags, list) and all(isinstance(v, str) for v in self.tags),
+                "a list of strings")
+        if self.split is not None:
+            choice(self, "split", SPLITS)
+        integer(self, "limit", minimum=1, optional=True)
+        require(self, "names", self.names is None or (isinstance(self.names, frozenset)
+                                                      and all(isinstance(v, str) for v in self.names)),
+                "None or a frozenset of problem names")
+
 
 def select_problems(root: Path, selection: Selection) -> list[Problem]:
     """Load the problems under ``root`` that pass the filters, sorted by path.
@@ -59,7 +77,7 @@ def select_problems(root: Path, selection: Selection) -> list[Problem]:
         try:
             problems.append(load_problem(path))
         except ProblemError as exc:  # one bad file never ends a run over many
-            print(f"warning: skipped {exc}", file=sys.stderr)
+            log.warning("skipped %s", exc)
     kept = [p for p in problems
             if (not selection.levels or p.level in selection.levels)
             and (not selection.tags or set(p.tags) & set(selection.tags))
@@ -129,6 +147,18 @@ class BenchConfig:
     executor: str = "local"
     name: str = ""
 
+    def __post_init__(self):
+        """Refuse a bad field at once, naming it, rather than in the middle of a run."""
+        for name in ("problems", "out"):
+            require(self, name, isinstance(getattr(self, name), (str, os.PathLike)) and str(getattr(self, name)),
+                    "a path")
+        for name in ("samples", "batch", "workers"):
+            integer(self, name, minimum=1)
+        require(self, "selection", isinstance(self.selection, Selection), "a kernelgym.bench.run.Selection")
+        flag(self, "resume")
+        choice(self, "executor", EXECUTORS)
+        require(self, "name", isinstance(self.name, str), "a string (empty: the run folder's name)")
+
 
 # The run.json fields a resumed run must repeat exactly.
 RESUME_FIELDS = ("policy", "problems", "filters", "grader", "sampling", "device")
@@ -160,45 +190,43 @@ def prepare_run(config: BenchConfig, meta: RunMeta) -> ResultsLog:
     return ResultsLog(config.out / RESULTS_FILE, repair=True)
 
 
-class Progress:
-    """A rich progress bar on stderr (or nothing), counting graded and correct samples."""
+class RunProgress(Protocol):
+    """What a run tells about its progress (the command line draws it as a bar on stderr).
 
-    def __init__(self, total: int, done: int, enabled: bool = True):
-        self.correct = 0
-        self._lock = threading.Lock()  # the grading threads advance it
-        self._bar = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+    ``advance`` is called from the grading threads.
+    """
 
-            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("correct {task.fields[correct]}"), TimeElapsedColumn(),
-                            TimeRemainingColumn(), console=Console(stderr=True))
-            self._task = self._bar.add_task("grading", total=total + done, completed=done, correct=0)
-
-    def __enter__(self) -> "Progress":
-        if self._bar:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._bar:
-            self._bar.stop()
+    def start(self, total: int, done: int) -> None:
+        """``total`` samples to grade in this run; ``done`` were graded before it (a resumed run)."""
 
     def describe(self, text: str) -> None:
-        if self._bar:
-            self._bar.update(self._task, description=text)
+        """What the run does now (``generating 8``, ``grading``)."""
 
     def advance(self, correct: bool) -> None:
-        with self._lock:
-            self.correct += correct
-            if self._bar:
-                self._bar.update(self._task, advance=1, correct=self.correct)
+        """One more sample graded (or given up on: a problem whose reference raised)."""
+
+    def stop(self) -> None:
+        """The run ended (also after an error)."""
+
+
+class Silent:
+    """A :class:`RunProgress` that shows nothing: the default of :func:`run_bench`."""
+
+    def start(self, total: int, done: int) -> None:
+        pass
+
+    def describe(self, text: str) -> None:
+        pass
+
+    def advance(self, correct: bool) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
 
 
 def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_factory: Callable,
-              progress: bool = True) -> dict:
+              progress: RunProgress | None = None) -> dict:
     """Run (or resume) a benchmark and write its metrics and report.
 
     Args:
@@ -206,7 +234,7 @@ def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_facto
         policy: Where completions come from.
         meta: The run's description (written to ``run.json``).
         executor_factory: Builds the grading executor (called once; closed at the end).
-        progress: Show a progress bar on stderr.
+        progress: Told how far the run is (None: nothing is shown).
 
     Returns:
         The metrics (also written to ``metrics.json``).
@@ -217,20 +245,24 @@ def run_bench(config: BenchConfig, policy: Policy, meta: RunMeta, executor_facto
             and the run can be resumed.
     """
     problems = select_problems(config.problems, config.selection)
-    log = prepare_run(config, meta)
-    missing = missing_samples(problems, config.samples, log.keys())
+    results = prepare_run(config, meta)
+    missing = missing_samples(problems, config.samples, results.keys())
     todo = sum(len(v) for v in missing.values())
     executor = executor_factory()
+    progress = progress or Silent()
     try:
-        with Progress(todo, len(problems) * config.samples - todo, enabled=progress) as bar:
-            _generate_and_grade(problems, missing, config, policy, executor, log, bar)
+        progress.start(todo, len(problems) * config.samples - todo)
+        try:
+            _generate_and_grade(problems, missing, config, policy, executor, results, progress)
+        finally:
+            progress.stop()
     finally:
         executor.close()
-    return finish_run(config.out, meta, rows_in_run(meta, log.rows, {p.name for p in problems}))
+    return finish_run(config.out, meta, rows_in_run(meta, results.rows, {p.name for p in problems}))
 
 
-def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, executor, log: ResultsLog,
-                        bar: Progress) -> None:
+def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, executor, results: ResultsLog,
+                        bar: RunProgress) -> None:
     """Generate batch by batch on this thread while a thread pool grades the previous batches.
 
     The next batch is generated once no more than ``workers`` gradings are left, so generation overlaps grading
@@ -251,13 +283,13 @@ def _generate_and_grade(problems, missing, config: BenchConfig, policy: Policy, 
                 first = problem.name not in unusable
                 unusable.add(problem.name)
             if first:
-                print(f"warning: {problem.name} not graded: {exc}", file=sys.stderr)
+                log.warning("%s not graded: %s", problem.name, exc)
             bar.advance(False)
             return
         row = SampleRow(problem=problem.name, key=problem.key, level=problem.level, sample=sample,
                         completion=completion, record=result.to_dict(), reward=reward_of(result),
                         timings={"generate_s": round(generate_s, 4), "grade_s": round(time.monotonic() - started, 4)})
-        log.append(row)
+        results.append(row)
         bar.advance(result.correct)
 
     def collect(future: Future) -> None:
@@ -311,31 +343,3 @@ def finish_run(run_dir: Path, meta: RunMeta, rows: list[SampleRow]) -> dict:
     write_metrics(run_dir, metrics)
     write_single(run_dir, meta, rows, metrics)
     return metrics
-
-
-def print_summary(metrics: dict, run_dir: Path, file=None) -> None:
-    """The final summary table (overall and per level) on stdout, with a column per fast_p threshold where speed
-    was measured."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from .report import SUMMARY_COLUMNS, cell
-
-    columns = [c for c in SUMMARY_COLUMNS if not c[1].startswith("fast_")]
-    largest = max(pass_ks(metrics))
-    if largest > 1:
-        columns.insert(columns.index(("pass@1", "pass@1")) + 1, (f"pass@{largest}", f"pass@{largest}"))
-    if metrics["speed_measured"]:  # every fast_p threshold of the run; on CPU they are all null
-        at = columns.index(("speedup", "geomean_speedup"))
-        columns[at:at] = [(key, key) for key in fast_keys(metrics)]
-    table = Table(title=f"kernelgym bench: {metrics['run']['policy']} on {metrics['run']['problems']}")
-    for label, _ in columns:
-        table.add_column(label, justify="right")
-    groups = [("all", metrics)] + [(f"level {name}", m) for name, m in metrics["levels"].items()]
-    for label, group in groups:
-        table.add_row(label, *[cell(group, key) for _, key in columns[1:]])
-    console = Console(file=file or sys.stdout, width=160)
-    console.print(table)
-    if not metrics["speed_measured"]:
-        console.print("speed not measured (no GPU): fast_p and speedup are null")
-    console.print(f"wrote {run_dir / 'results.jsonl'}, metrics.json, report.md, report.html")

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..field_checks import integer, is_number, number, require, string, url
 from .result import Grade
 from .templates import render, sample_of
 
@@ -67,9 +68,16 @@ class ScoreModelConfig:
     max_retries: int = 2
 
     def __post_init__(self):
-        low, high = self.score_range
-        if not (math.isfinite(low) and math.isfinite(high) and low < high):
-            raise ValueError(f"score_range must be two finite numbers, min < max; got {self.score_range}")
+        """Refuse a bad field at once, naming it, rather than at the first judged sample."""
+        string(self, "model")
+        url(self, "base_url")
+        string(self, "api_key_env")
+        pair = self.score_range
+        require(self, "score_range", isinstance(pair, (tuple, list)) and len(pair) == 2 and all(map(is_number, pair))
+                and pair[0] < pair[1], "two finite numbers (min, max) with min < max")
+        require(self, "sampling_params", isinstance(self.sampling_params, dict), "a dict of chat-completion arguments")
+        number(self, "timeout_s", above=0)
+        integer(self, "max_retries", minimum=0)
 
 
 def score_model(input: str, reference: str, config: ScoreModelConfig, item: dict | None = None) -> float:

@@ -1,25 +1,29 @@
-"""The ``kernelgym bench`` and ``kernelgym report`` subcommands: their options and what they do.
+"""``kernelgym bench`` and ``kernelgym report``: their options, the run's progress bar and its summary table.
 
-``kernelgym/cli.py`` adds these parsers with :func:`add_commands` and hands the parsed arguments to
-:func:`run_command`.
+The run loop is :mod:`kernelgym.bench.run`, the reports :mod:`kernelgym.bench.report`.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .options import grader_config, grader_options
+from .output import GradingBar, console, error
+
+if TYPE_CHECKING:
+    from ..bench.policies import Policy
+    from ..bench.results import RunMeta
+    from ..bench.run import BenchConfig
+    from ..grader import GraderConfig
 
 
-def add_commands(commands, grader_options) -> None:
-    """Add the ``bench`` and ``report`` parsers to the CLI's subparsers.
-
-    Args:
-        commands: The ``add_subparsers()`` object of the main parser.
-        grader_options: The CLI's function that adds ``--seeds``, ``--timeout``, ``--target``, ``--device`` and
-            ``--grading-seed``.
-    """
-    from .policies import SPEC_HELP
+def add_parsers(commands) -> None:
+    """Add ``bench`` and ``report`` to the main parser's subcommands."""
+    from ..bench.policies import SPEC_HELP
 
     bench = commands.add_parser("bench", help="run a policy over a problem suite, grade every sample, write "
                                               "results.jsonl, metrics.json and a report",
@@ -62,6 +66,7 @@ def add_commands(commands, grader_options) -> None:
     group.add_argument("--request-timeout", type=float, default=600.0, help="seconds per request (default 600)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _fast_p_option(bench, None)
+    bench.set_defaults(run=run)
 
     report = commands.add_parser("report", help="regenerate a run's metrics and report, or compare runs side "
                                                 "by side", description="Recompute metrics.json from results.jsonl "
@@ -71,11 +76,12 @@ def add_commands(commands, grader_options) -> None:
     report.add_argument("--out", type=Path, default=None, help="folder for the report (default: the run folder; "
                                                                "required for several runs)")
     _fast_p_option(report, "(default: each run's own, from its run.json)")
+    report.set_defaults(run=run)
 
 
 def _fast_p_option(parser, default: str | None) -> None:
     """Add ``--fast-p``; ``default`` says what leaving it out means (None: the default thresholds)."""
-    from .metrics import FAST_P, parse_thresholds
+    from ..bench.metrics import FAST_P, parse_thresholds
 
     default = default or "(default " + ",".join(f"{p:g}" for p in FAST_P) + ")"
 
@@ -90,18 +96,23 @@ def _fast_p_option(parser, default: str | None) -> None:
                              f"than p times faster than eager PyTorch {default}")
 
 
-def run_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``bench`` or ``report``; 0 on success, 2 for unusable input, 1 when the policy failed mid-run."""
-    from .policies import PolicyError
-    from .results import RunError
+    from ..bench.policies import PolicyError
+    from ..bench.results import RunError
 
     try:
-        return _bench(args) if args.command == "bench" else _report(args)
+        if args.command == "report":
+            return _report(args)
+        try:
+            plan = _plan(args)
+        except ValueError as exc:  # a setting that a config refuses, named in the message
+            return error(exc)
+        return _bench(args, plan)
     except RunError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return error(exc)
     except PolicyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        error(exc)
         if args.command == "bench" and (args.out / "results.jsonl").is_file():
             print("finished samples are kept; continue with the same command and --resume", file=sys.stderr)
             return 1
@@ -111,13 +122,28 @@ def run_command(args: argparse.Namespace) -> int:
         return 130
 
 
-def _bench(args) -> int:
-    from .policies import MODEL_KINDS, Sampling, parse_policy
-    from ..grading_options import grader_config
-    from ..executor import make_executor
+@dataclass
+class _Plan:
+    """What ``kernelgym bench``'s options ask for, every config checked."""
+
+    grader: GraderConfig
+    bench: BenchConfig
+    policy: Policy
+    meta: RunMeta
+
+
+def _plan(args) -> _Plan:
+    """The run's configs, from the options.
+
+    Raises:
+        ValueError: A config refuses a value (the message names the field).
+        kernelgym.bench.results.RunError: ``--samples`` below 1, or a replay file short of samples.
+        kernelgym.bench.policies.PolicyError: The policy cannot be made.
+    """
+    from ..bench.policies import MODEL_KINDS, Sampling, parse_policy
+    from ..bench.results import RunError, RunMeta, kernelgym_version
+    from ..bench.run import BenchConfig, Selection
     from ..grader import resolve_device
-    from .results import RunError, RunMeta, kernelgym_version
-    from .run import BenchConfig, Selection, print_summary, run_bench
 
     if args.samples < 1:
         raise RunError("--samples must be at least 1")
@@ -128,14 +154,13 @@ def _bench(args) -> int:
     model_policy = args.policy.partition(":")[0] in MODEL_KINDS
     selection = Selection(levels=args.level, tags=args.tag, split=args.split, limit=args.limit,
                           names=_replayed_problems(policy, args.samples))
-    workers = args.workers or os.cpu_count() or 1
     if args.problems is None:
         from ..registry import default_problems
 
         args.problems = default_problems()
     bench = BenchConfig(problems=args.problems, out=args.out, samples=args.samples, selection=selection,
-                        resume=args.resume, batch=max(1, args.batch), workers=workers, executor=args.executor,
-                        name=args.name)
+                        resume=args.resume, batch=max(1, args.batch), workers=args.workers or os.cpu_count() or 1,
+                        executor=args.executor, name=args.name)
     meta = RunMeta(policy=policy.spec, problems=str(args.problems), samples=args.samples,
                    filters={"levels": args.level, "tags": args.tag, "split": args.split, "limit": args.limit},
                    sampling=_sampling_dict(sampling) if model_policy else {}, executor=args.executor,
@@ -144,8 +169,17 @@ def _bench(args) -> int:
                    name=args.name, kernelgym_version=kernelgym_version())
     if args.fast_p is not None:
         meta.fast_p = list(args.fast_p)
-    metrics = run_bench(bench, policy, meta, lambda: make_executor(args.executor, config, workers=workers),
-                        progress=not args.no_progress)
+    return _Plan(grader=config, bench=bench, policy=policy, meta=meta)
+
+
+def _bench(args, plan: _Plan) -> int:
+    from ..bench.run import run_bench
+    from ..executor import make_executor
+
+    bench = plan.bench
+    metrics = run_bench(bench, plan.policy, plan.meta,
+                        lambda: make_executor(bench.executor, plan.grader, workers=bench.workers),
+                        progress=None if args.no_progress else GradingBar())
     print_summary(metrics, args.out)
     return 0
 
@@ -153,7 +187,7 @@ def _bench(args) -> int:
 def _replayed_problems(policy, samples: int) -> frozenset[str] | None:
     """For a replay policy, the problems its file has completions for (a run grades those, and says so), after
     checking that each has ``samples`` of them; None for any other policy."""
-    from .results import RunError
+    from ..bench.results import RunError
 
     recorded = getattr(policy, "completions", None)
     if not isinstance(recorded, dict):
@@ -182,8 +216,36 @@ def _sampling_dict(sampling) -> dict:
 
 
 def _report(args) -> int:
-    from .report import report_runs
+    from ..bench.report import report_runs
 
     md, page = report_runs(args.runs, args.out, args.fast_p)
     print(f"wrote {md} and {page}")
     return 0
+
+
+def print_summary(metrics: dict, run_dir: Path, file=None) -> None:
+    """The final summary table (overall and per level) on stdout, with a column per fast_p threshold where speed
+    was measured."""
+    from rich.table import Table
+
+    from ..bench.metrics import fast_keys, pass_ks
+    from ..bench.report import SUMMARY_COLUMNS, cell
+
+    columns = [c for c in SUMMARY_COLUMNS if not c[1].startswith("fast_")]
+    largest = max(pass_ks(metrics))
+    if largest > 1:
+        columns.insert(columns.index(("pass@1", "pass@1")) + 1, (f"pass@{largest}", f"pass@{largest}"))
+    if metrics["speed_measured"]:  # every fast_p threshold of the run; on CPU they are all null
+        at = columns.index(("speedup", "geomean_speedup"))
+        columns[at:at] = [(key, key) for key in fast_keys(metrics)]
+    table = Table(title=f"kernelgym bench: {metrics['run']['policy']} on {metrics['run']['problems']}")
+    for label, _ in columns:
+        table.add_column(label, justify="right")
+    groups = [("all", metrics)] + [(f"level {name}", m) for name, m in metrics["levels"].items()]
+    for label, group in groups:
+        table.add_row(label, *[cell(group, key) for _, key in columns[1:]])
+    out = console(file=file or sys.stdout, width=160)
+    out.print(table)
+    if not metrics["speed_measured"]:
+        out.print("speed not measured (no GPU): fast_p and speedup are null")
+    out.print(f"wrote {run_dir / 'results.jsonl'}, metrics.json, report.md, report.html")

@@ -21,21 +21,39 @@ def grader_options(parser: argparse.ArgumentParser) -> None:
 
 
 def grader_config(args: argparse.Namespace):
-    """The :class:`kernelgym.grader.GraderConfig` that :func:`grader_options`' values ask for."""
-    from .grader import GraderConfig
+    """The :class:`kernelgym.grader.GraderConfig` that :func:`grader_options`' values ask for.
 
-    backend, _, arch = args.target.partition(":")
-    if backend not in ("cuda", "hip") or not arch:
-        raise SystemExit(f"--target must look like cuda:90 or hip:gfx942, not {args.target!r}")
-    target = ("cuda", int(arch), 32) if backend == "cuda" else ("hip", arch, 64)
+    Raises:
+        ValueError: ``--target`` is not ``cuda:ARCH`` or ``hip:GFX``, or the config refuses a value (its message
+            names the field).
+        SystemExit: ``--device cuda`` on a machine without a GPU (the reason is printed first).
+    """
+    from ..grader import GraderConfig
+
+    target = parse_target(args.target)
     require_device(args.device)
     return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device,
                         seed=args.grading_seed)
 
 
+def parse_target(text: str) -> tuple:
+    """``--target``'s value as GraderConfig's ``(backend, arch, warp_size)``.
+
+    >>> parse_target("cuda:90"), parse_target("hip:gfx942")
+    (('cuda', 90, 32), ('hip', 'gfx942', 64))
+
+    Raises:
+        ValueError: Not ``cuda:ARCH`` (a number) or ``hip:GFX``.
+    """
+    backend, _, arch = text.partition(":")
+    if backend not in ("cuda", "hip") or not arch or (backend == "cuda" and not arch.isdigit()):
+        raise ValueError(f"--target must look like cuda:90 or hip:gfx942, not {text!r}")
+    return ("cuda", int(arch), 32) if backend == "cuda" else ("hip", arch, 64)
+
+
 def require_device(device: str) -> None:
     """Stop at once, with the reason, when ``--device cuda`` names a GPU this machine does not have."""
-    from .grader import NoCudaError, require_cuda
+    from ..grader import NoCudaError, require_cuda
 
     try:
         require_cuda(device)
