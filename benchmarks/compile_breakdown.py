@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,12 +62,12 @@ def sandboxed_checks(paths: list[Path]) -> list[dict]:
 
 
 def distinct(specs: list) -> list[dict]:
-    """The distinct specializations among a run's launch records (one record per launch)."""
+    """The distinct specializations among a run's launch records (``protocol.Spec``, one per launch), as JSON."""
     fields = ("qualname", "signature", "constexprs", "options", "aligned")
     unique = {}
     for spec in specs:
-        if isinstance(spec, dict) and all(f in spec for f in fields[:3]):
-            unique.setdefault(json.dumps([spec.get(f) for f in fields], sort_keys=True, default=str), dict(spec))
+        header = spec.to_header()
+        unique.setdefault(json.dumps([header.get(f) for f in fields], sort_keys=True, default=str), header)
     return list(unique.values())
 
 
@@ -151,6 +152,8 @@ def main() -> None:
     if args.stages:
         jobs = json.loads(sys.stdin.read())
         stage_times(jobs[0][0], jobs[0][1][:1])  # warm-up: Triton's first compile in a process pays extra
+        for entry in Path(os.environ["TRITON_CACHE_DIR"]).iterdir():  # and the first job compiles afresh
+            shutil.rmtree(entry)
         print(json.dumps([stage_times(solution, specs) for solution, specs in jobs]))
         return
     from kernelgym.problem import discover
