@@ -13,6 +13,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass, field
 
+from .bounds import find_out_of_bounds
 from .compare import Malformed, compare_outputs, decode_all
 from .compile_cache import CompileCache
 from .parsing import FormatError, parse_answer
@@ -71,6 +72,9 @@ class GraderConfig:
         target: GPU target for the compile check: ``(backend, arch, warp_size)``, e.g. ``("cuda", 90, 32)``
             or ``("hip", "gfx942", 64)``.
         check_compile: Compile every launched specialization for ``target`` (CPU machines).
+        check_bounds: On a GPU, also run every test case once under Triton's interpreter with its bounds checks,
+            in a CPU child (:mod:`kernelgym.bounds`), so that an out-of-bounds access is refused as on a CPU
+            machine, where every run is bounds-checked anyway.
         device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
         timing_repeats: Timed calls per timing case on a GPU.
         tag: Answer tag when the prompt uses ``<tag>...</tag>`` instead of a fenced block.
@@ -93,6 +97,7 @@ class GraderConfig:
     limits: Limits = field(default_factory=Limits)
     target: tuple = ("cuda", 90, 32)
     check_compile: bool = True
+    check_bounds: bool = True
     device: str = "auto"
     timing_repeats: int = 20
     tag: str | None = None
@@ -105,6 +110,9 @@ class GraderConfig:
     def __post_init__(self):
         """Refuse a bad field at once, naming it, rather than in the middle of a run."""
         _check_count("seeds", self.seeds, minimum=1)
+        for name in ("check_compile", "check_bounds", "static_checks"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"GraderConfig.{name} must be True or False, not {getattr(self, name)!r}")
         _check_count("timing_repeats", self.timing_repeats, minimum=1)
         _check_count("max_output_mb", self.max_output_mb, minimum=1)
         for name in ("workers", "memory_budget_mb"):
@@ -176,10 +184,10 @@ class Grader:
 
     @property
     def modes(self) -> list[str]:
-        """The zygote modes this grader's gradings use: ``cuda`` on a GPU; else ``interpret``, plus ``compile``
-        with the compile check."""
+        """The zygote modes this grader's gradings use: ``cuda`` on a GPU, plus ``interpret`` with the bounds
+        check; else ``interpret``, plus ``compile`` with the compile check."""
         if self.device != "cpu":
-            return ["cuda"]
+            return ["cuda", "interpret"] if self.config.check_bounds else ["cuda"]
         return ["interpret", "compile"] if self.config.check_compile else ["interpret"]
 
     def warm(self) -> list[str]:
@@ -252,6 +260,10 @@ class Grader:
             result.timings["compile_s"] = time.monotonic() - phase
         elif self.device != "cpu":
             result.compiled = result.launches > 0 and result.failure != "compile"
+            if self.config.check_bounds and result.failure != "timeout":
+                phase = time.monotonic()
+                self._bounds(problem, answer.source, result, seeds)
+                result.timings["bounds_s"] = time.monotonic() - phase
         elif not self.config.check_compile:
             result.compiled = result.launches > 0
         result.correct = (result.tests_total > 0 and result.tests_passed == result.tests_total
@@ -458,6 +470,20 @@ class Grader:
         else:
             errors.append(f"{target.label}: {comparison.message}")
         return True
+
+    # --- bounds check on a GPU -----------------------------------------------------------------------
+    def _bounds(self, problem: Problem, source: str, result: KernelResult, seeds: SeedSource) -> None:
+        """Refuse an answer whose kernels access memory out of bounds under the interpreter, as a CPU machine
+        would: ``out_of_bounds`` (over a GPU's runtime error, crash or wrong result from the same access), and no test of an
+        offending case counts as passed."""
+        found = find_out_of_bounds(self._sandbox, problem, source, self.config.limits, tuple(self.config.target),
+                                   problem_directories(problem), seeds)
+        if not found:
+            return
+        offending_runs = self.config.seeds * len(found)
+        result.tests_passed = min(result.tests_passed, max(0, result.tests_total - offending_runs))
+        if result.failure in ("", "runtime", "crash", "incorrect"):
+            result.failure, result.error = "out_of_bounds", f"{found[0].label}: the answer raised\n{found[0].error}"
 
     # --- compile check -------------------------------------------------------------------------------
     def _compile(self, source: str, specs: list[Spec], result: KernelResult, hidden: list[str]) -> None:

@@ -10,7 +10,8 @@ from kernelgym.sandbox.isolation import Limits
 @pytest.mark.parametrize("field, value", [("seeds", 0), ("seeds", 1.5), ("workers", 0), ("timing_repeats", -1),
                                           ("timeout_s", 0), ("timeout_s", "60"), ("device", "gpu"),
                                           ("target", ("cuda", 90)), ("target", ("metal", 1, 32)), ("seed", "7"),
-                                          ("tag", "<answer>"), ("memory_budget_mb", 0), ("limits", {})])
+                                          ("tag", "<answer>"), ("memory_budget_mb", 0), ("limits", {}),
+                                          ("check_bounds", 1), ("check_compile", "no"), ("static_checks", None)])
 def test_grader_config_names_the_bad_field(field, value):
     with pytest.raises(ValueError, match=f"GraderConfig.{field} "):
         GraderConfig(**{field: value})

@@ -97,3 +97,18 @@ def test_past_its_gpu_memory_share_an_answer_fails_alone():
         results = grader.grade_many([(problem, fenced(greedy)), (problem, fenced(honest))])
     assert results[0].failure == "runtime" and "out of memory" in results[0].error.lower()
     assert results[1].correct and "gpu_memory_budget" in results[1].isolation
+
+
+def test_an_out_of_bounds_read_gets_the_cpu_verdict_on_gpu(gpu_grader):
+    """The stray reads of an unmasked tail may not change a GPU's result; the bounds pass under the interpreter
+    refuses it as a CPU machine does, with the same reward."""
+    from kernelgym.grader import Grader, GraderConfig, reward_of
+
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    on_gpu = gpu_grader.grade(problem, fenced(attack("out_of_bounds")))
+    with Grader(GraderConfig(device="cpu", timeout_s=120)) as cpu_grader:
+        on_cpu = cpu_grader.grade(problem, fenced(attack("out_of_bounds")))
+    assert on_gpu.failure == on_cpu.failure == "out_of_bounds", (on_gpu.error, on_cpu.error)
+    assert on_gpu.tests_passed == on_cpu.tests_passed == 0
+    assert reward_of(on_gpu) == reward_of(on_cpu)
+    assert "bounds_s" in on_gpu.timings
