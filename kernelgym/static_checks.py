@@ -28,6 +28,8 @@ FORBIDDEN_TORCH = (
     "torch.from_file", "torch.load", "torch.save", "torch.hub", "torch.package", "torch.multiprocessing",
     "torch.distributed", "torch.ops.load_library", "torch.classes", "torch.profiler", "torch.autograd.profiler",
     "torch.cuda.memory", "torch.cuda.set_per_process_memory_fraction", "torch.UntypedStorage.from_file", "torch.TypedStorage.from_file",
+    # CUDA graphs replay a captured launch on the captured buffers instead of computing on the inputs given
+    "torch.cuda.CUDAGraph", "torch.cuda.graph", "torch.cuda.graphs", "torch.cuda.make_graphed_callables",
 )
 ALLOWED_TRITON = ("triton.jit", "triton.autotune", "triton.heuristics", "triton.Config", "triton.cdiv",
                   "triton.next_power_of_2", "triton.language")

@@ -3,7 +3,9 @@
 Timing code is loaded by the zygote before any candidate, and binds the CUDA event class, the synchronisation
 function and the median then, so that an answer that patches ``torch.cuda.Event`` or ``torch.cuda.synchronize``
 changes nothing here. The method follows common practice for kernels: warm-up calls, an L2 flush before every
-timed call, CUDA events around each call, and the median over repeats.
+timed call, CUDA events around each call, and the median over repeats. The end event is recorded after the whole
+device is synchronised, so work an answer launches on a side stream of its own and does not join is timed too
+(the reference is timed the same way).
 
 One timing case, as the grader drives it (see ``kernelgym.timing``): the grader sends ``time`` with the case's
 inputs and its re-check inputs (drawn from secret seeds after the correctness runs, so nothing earlier could
@@ -42,6 +44,7 @@ def cuda_event_times(fn, repeats: int, flush) -> list[float]:
         start, end = _Event(enable_timing=True), _Event(enable_timing=True)
         start.record()
         fn()
+        _synchronize()  # the whole device: work the call left running on another stream ends inside the window
         end.record()
         _synchronize()
         times.append(start.elapsed_time(end))

@@ -159,6 +159,7 @@ EXPECTED: dict[str, Expected] = {
     "patch_perf_counter": static("forbidden_import:time"),
     "patch_cuda_event": static("forbidden_torch_api:torch.cuda.Event", "monkeypatch:torch.cuda.Event",
                                "monkeypatch:torch.cuda.synchronize"),
+    "cuda_graph_replay": static("forbidden_torch_api:torch.cuda.CUDAGraph", "forbidden_torch_api:torch.cuda.graph"),
     # attacking the machine
     "infinite_loop": runs("timeout"),
     "kernel_infinite_loop": runs("timeout"),
@@ -244,6 +245,7 @@ RUNTIME: dict[str, Expected] = {
     # no timer runs in the candidate's process on CPU; its patched clocks and events change nothing
     "patch_perf_counter": runs("", passed=6, correct=True),
     "patch_cuda_event": runs("", passed=6, correct=True),
+    "cuda_graph_replay": runs("runtime", error="CUDAGraph"),  # no CUDA graphs on CPU
     "ignore_signals": runs("timeout"),
     "sigalrm_tamper": runs("timeout"),
     "disk_fill": runs("runtime", error="File too large"),
@@ -588,3 +590,38 @@ def test_patched_cuda_events_do_not_change_the_timing(unguarded_grader, problems
     """The sandbox's timing code bound torch.cuda.Event before the answer replaced it with a fake clock."""
     result = unguarded_grader.grade(problems("01_vector_add"), fenced(attack("patch_cuda_event")))
     assert result.correct and result.speedup is not None and result.speedup < 10, result.speedup
+
+
+# --- on a GPU: the same verdict as on CPU ---------------------------------------------------------------------
+# Fixtures whose GPU verdict differs from the CPU's by design: on a GPU the runs of a grading share one process
+# (CUDA does not survive a fork), so a cache kept between runs hits there and is caught as a replay, while on CPU
+# each run has a fresh process, the cache never hits and the honest kernel underneath is what is graded.
+GPU_DIFFERS = {
+    "cache_content_hash": "a cache keyed by content hits across runs of one process: replayed_output on a GPU",
+    "file_cache_between_runs": "the private tmpfs is emptied between runs on CPU only: replayed_output on a GPU",
+}
+
+
+@pytest.fixture(scope="module")
+def gpu_graders():
+    """(patient, impatient) graders on the GPU, static checks on, as ``grader`` and ``impatient_graders[0]``."""
+    with Grader(GraderConfig(device="cuda", timeout_s=30)) as on, \
+            Grader(GraderConfig(device="cuda", timeout_s=6)) as impatient:
+        yield on, impatient
+
+
+def verdict(result) -> tuple:
+    """What must agree between CPU and GPU: failure, hack flags, correctness and reward (speed aside)."""
+    return result.failure, sorted(result.hacks), result.correct, round(reward_of(result), 6)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(GPU_DIFFERS)))
+def test_attack_gets_the_same_verdict_on_gpu_as_on_cpu(name, gpu_graders, grader, impatient_graders, problems):
+    expected = EXPECTED[name]
+    problem, answer = problems(expected.problem), fenced(attack(name))
+    on_gpu = _grader_for(expected, gpu_graders[0], gpu_graders[1]).grade(problem, answer)
+    on_cpu = _grader_for(expected, grader, impatient_graders[0]).grade(problem, answer)
+    on_gpu.speedup = None  # speed aside
+    assert verdict(on_gpu) == verdict(on_cpu), (on_gpu.error[:300], on_cpu.error[:300])
+    assert not on_gpu.correct or expected.correct

@@ -112,3 +112,12 @@ def test_an_out_of_bounds_read_gets_the_cpu_verdict_on_gpu(gpu_grader):
     assert on_gpu.tests_passed == on_cpu.tests_passed == 0
     assert reward_of(on_gpu) == reward_of(on_cpu)
     assert "bounds_s" in on_gpu.timings
+
+
+def test_work_left_on_a_side_stream_is_timed(gpu_grader):
+    """Events on the current stream alone would time nothing of a kernel left running on a side stream; the timing
+    window synchronises the whole device, so any speedup stays that of an ordinary vector add. (Whether it is
+    correct is the answer's own race: the caller's next copy does not wait for the side stream.)"""
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = gpu_grader.grade(problem, fenced((ANSWERS / "vector_add_on_a_side_stream.py").read_text()))
+    assert result.speedup is None or result.speedup < 3, (result.speedup, result.error)
