@@ -6,7 +6,8 @@ the server, each client is a ``kernelgym.make(ID, url=URL)`` session; in-process
 environment (``env.spawn()``), sharing one grader as the server's sessions do. The server runs on this machine, on
 loopback; the two ways run one after the other, each after a warm-up step, and are repeated. The last line is
 ``serve_vs_local=X``: the median over the repeats of (seconds through the server / seconds in-process) for the whole
-workload (goal: X <= 1.10). Each environment alone is timed once more at the end, for where the difference goes.
+workload (goal: X <= 1.10). Each environment alone is timed once more at the end, for where the difference goes:
+for the text environment, with the CPU time a served reset+step costs the clients' process and the server's.
 
     python benchmarks/serve_overhead.py              # 8 clients, 3 repeats
     python benchmarks/serve_overhead.py --repeats 5 --text-episodes 200 --kernel-episodes 3
@@ -17,6 +18,8 @@ import argparse
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+import psutil
 
 import kernelgym
 from kernelgym.serve.process import ServerProcess
@@ -47,6 +50,12 @@ def workload(make_env, answers, clients: int, text_episodes: int, kernel_episode
                    for env_id, count in ((TEXT, text_episodes), (KERNEL, kernel_episodes))]
         reward = sum(f.result() for f in futures)
     return time.perf_counter() - start, reward
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process has used (all its threads; not its children, the sandboxes)."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def main() -> None:
@@ -82,10 +91,13 @@ def main() -> None:
             print(f"repeat {repeat + 1}: in-process {local_s:.2f} s, served {served_s:.2f} s, "
                   f"ratio {ratios[-1]:.3f}", flush=True)
         text_local, _ = workload(make_local, answers, args.clients, args.text_episodes, 0)
+        server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
         text_served, _ = workload(make_remote, answers, args.clients, args.text_episodes, 0)
+        server_cpu, client_cpu = cpu_seconds(server.process.pid) - server_cpu, time.process_time() - client_cpu
         steps = args.clients * args.text_episodes
         print(f"text environment alone: in-process {text_local:.2f} s, served {text_served:.2f} s for {steps} "
-              f"episodes ({1000 * (text_served - text_local) / steps:.2f} ms added per reset+step)")
+              f"episodes ({1000 * (text_served - text_local) / steps:.2f} ms added per reset+step; CPU per served "
+              f"reset+step: clients {1000 * client_cpu / steps:.2f} ms, server {1000 * server_cpu / steps:.2f} ms)")
         kernel_local, _ = workload(make_local, answers, args.clients, 0, args.kernel_episodes)
         kernel_served, _ = workload(make_remote, answers, args.clients, 0, args.kernel_episodes)
         print(f"kernel environment alone: in-process {kernel_local:.2f} s, served {kernel_served:.2f} s for "

@@ -283,6 +283,19 @@ def test_sessions_over_the_limit_are_refused_and_idle_ones_reaped():
             env.close()
 
 
+def test_client_silent_between_requests_keeps_its_session():
+    """A client that sends nothing for longer than the server's ping interval (a model generating between reset and
+    step) but less than --idle-timeout keeps its session: RemoteEnv answers the pings at its next request."""
+    with ServerProcess([TEXT], ["--idle-timeout", "6"]) as quiet_server:  # pings every 3 s
+        env = kernelgym.make(TEXT, url=quiet_server.url)
+        try:
+            env.reset(seed=0)
+            time.sleep(4.5)
+            assert env.step("7")[4]["turn"] == 1
+        finally:
+            env.close()
+
+
 def sessions_of(server: ServerProcess) -> int:
     return httpx.get(f"{server.url}/envs", trust_env=False).json()["envs"][TEXT]["active_sessions"]
 

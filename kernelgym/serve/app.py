@@ -138,9 +138,11 @@ def serve(envs: list[TextEnv], settings: ServeSettings, ready=print) -> None:
     sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     port = sock.getsockname()[1]
     # No per-message compression: completions are small next to its CPU cost, and a compressed message could
-    # inflate past ws_max_size only after it was accepted.
+    # inflate past ws_max_size only after it was accepted. A blocking client (RemoteEnv) answers pings at its next
+    # request, so a silent client (a model generating) gets the idle timeout to answer, as an idle session does.
     config = uvicorn.Config(app, log_level="warning", ws_max_size=settings.max_message_bytes,
-                            ws_per_message_deflate=False, ws_ping_interval=20.0, ws_ping_timeout=20.0,
+                            ws_per_message_deflate=False, ws_ping_interval=min(20.0, settings.idle_timeout_s / 2),
+                            ws_ping_timeout=settings.idle_timeout_s,
                             limit_concurrency=settings.max_sessions * len(envs) + 32, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
