@@ -3,8 +3,9 @@
 An ASGI middleware, so it sees HTTP requests and WebSocket handshakes alike. A request without the token gets
 401 (a WebSocket handshake too: it is refused before it is accepted), a WebSocket to a path that serves no
 environment 404; the others go straight to their environment's session endpoint
-(:class:`kernelgym.serve.endpoint.SessionEndpoint`), past the web framework's routing and middleware. WebSocket messages are bounded by the server's ``ws_max_size`` (see :mod:`kernelgym.serve.app`),
-HTTP bodies here (413). ``/health`` answers without a token.
+(:class:`kernelgym.serve.endpoint.SessionEndpoint`), past the web framework's routing and middleware. WebSocket
+messages are bounded by the server's ``ws_max_size`` (see :mod:`kernelgym.serve.app`), HTTP bodies here (413).
+``/health`` answers without a token.
 """
 from __future__ import annotations
 
