@@ -6,7 +6,9 @@ the server, each client is a ``kernelgym.make(ID, url=URL)`` session; in-process
 environment (``env.spawn()``), sharing one grader as the server's sessions do. The server runs on this machine, on
 loopback; the two ways run one after the other, each after a warm-up step, and are repeated. The last line is
 ``serve_vs_local=X``: the median over the repeats of (seconds through the server / seconds in-process) for the whole
-workload (goal: X <= 1.10). Each environment alone is timed once more at the end, for where the difference goes.
+workload (goal: X <= 1.10). Each repeat says when the last kernel client started (after the text clients ahead of
+it in the queue), and each environment alone is timed once more at the end, for where the difference goes: for the
+text environment, with the CPU time a served reset+step costs the clients' process and the server's.
 
     python benchmarks/serve_overhead.py              # 8 clients, 3 repeats
     python benchmarks/serve_overhead.py --repeats 5 --text-episodes 200 --kernel-episodes 3
@@ -17,6 +19,9 @@ import argparse
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import psutil
 
 import kernelgym
 from kernelgym.serve.process import ServerProcess
@@ -38,15 +43,38 @@ def episodes(make_env, answers: dict[str, str], env_id: str, count: int, seed: i
     return total
 
 
-def workload(make_env, answers, clients: int, text_episodes: int, kernel_episodes: int) -> tuple[float, float]:
-    """Seconds for ``clients`` concurrent clients to play their episodes, and the total reward."""
+@dataclass(frozen=True)
+class Timing:
+    """One run of the workload: its seconds, the total reward, and when its last kernel client started (the
+    clients' jobs run in submission order, so a kernel job waits for the text jobs ahead of it)."""
+
+    seconds: float
+    reward: float
+    last_kernel_start_s: float
+
+
+def workload(make_env, answers, clients: int, text_episodes: int, kernel_episodes: int) -> Timing:
+    """``clients`` concurrent clients play their episodes."""
     start = time.perf_counter()
+    kernel_starts = [0.0]
+
+    def play(env_id: str, count: int, seed: int) -> float:
+        if env_id == KERNEL:
+            kernel_starts.append(time.perf_counter() - start)
+        return episodes(make_env, answers, env_id, count, seed)
+
     with ThreadPoolExecutor(clients) as pool:
-        futures = [pool.submit(episodes, make_env, answers, env_id, count, seed)
+        futures = [pool.submit(play, env_id, count, seed)
                    for seed in range(clients)
                    for env_id, count in ((TEXT, text_episodes), (KERNEL, kernel_episodes))]
         reward = sum(f.result() for f in futures)
-    return time.perf_counter() - start, reward
+    return Timing(time.perf_counter() - start, reward, max(kernel_starts))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process has used (all its threads; not its children, the sandboxes)."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def main() -> None:
@@ -72,22 +100,25 @@ def main() -> None:
         for how in (make_local, make_remote):  # warm-up: each grader compiles the kernel once
             workload(how, answers, 1, 1, 1)
         for repeat in range(args.repeats):
-            local_s, local_reward = workload(make_local, answers, args.clients, args.text_episodes,
-                                             args.kernel_episodes)
-            served_s, served_reward = workload(make_remote, answers, args.clients, args.text_episodes,
-                                               args.kernel_episodes)
-            if served_reward != local_reward:
-                raise SystemExit(f"rewards differ: served {served_reward} against local {local_reward}")
-            ratios.append(served_s / local_s)
-            print(f"repeat {repeat + 1}: in-process {local_s:.2f} s, served {served_s:.2f} s, "
-                  f"ratio {ratios[-1]:.3f}", flush=True)
-        text_local, _ = workload(make_local, answers, args.clients, args.text_episodes, 0)
-        text_served, _ = workload(make_remote, answers, args.clients, args.text_episodes, 0)
+            sizes = (args.clients, args.text_episodes, args.kernel_episodes)
+            in_process = workload(make_local, answers, *sizes)
+            served = workload(make_remote, answers, *sizes)
+            if served.reward != in_process.reward:
+                raise SystemExit(f"rewards differ: served {served.reward} against local {in_process.reward}")
+            ratios.append(served.seconds / in_process.seconds)
+            print(f"repeat {repeat + 1}: in-process {in_process.seconds:.2f} s, served {served.seconds:.2f} s, "
+                  f"ratio {ratios[-1]:.3f} (last kernel client started after {in_process.last_kernel_start_s:.2f} s "
+                  f"in-process, {served.last_kernel_start_s:.2f} s served)", flush=True)
+        text_local = workload(make_local, answers, args.clients, args.text_episodes, 0).seconds
+        server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
+        text_served = workload(make_remote, answers, args.clients, args.text_episodes, 0).seconds
+        server_cpu, client_cpu = cpu_seconds(server.process.pid) - server_cpu, time.process_time() - client_cpu
         steps = args.clients * args.text_episodes
         print(f"text environment alone: in-process {text_local:.2f} s, served {text_served:.2f} s for {steps} "
-              f"episodes ({1000 * (text_served - text_local) / steps:.2f} ms added per reset+step)")
-        kernel_local, _ = workload(make_local, answers, args.clients, 0, args.kernel_episodes)
-        kernel_served, _ = workload(make_remote, answers, args.clients, 0, args.kernel_episodes)
+              f"episodes ({1000 * (text_served - text_local) / steps:.2f} ms added per reset+step; CPU per served "
+              f"reset+step: clients {1000 * client_cpu / steps:.2f} ms, server {1000 * server_cpu / steps:.2f} ms)")
+        kernel_local = workload(make_local, answers, args.clients, 0, args.kernel_episodes).seconds
+        kernel_served = workload(make_remote, answers, args.clients, 0, args.kernel_episodes).seconds
         print(f"kernel environment alone: in-process {kernel_local:.2f} s, served {kernel_served:.2f} s for "
               f"{args.clients * args.kernel_episodes} episodes (ratio {kernel_served / kernel_local:.3f})")
     print(f"serve_vs_local={statistics.median(ratios):.3f}")

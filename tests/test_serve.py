@@ -1,6 +1,7 @@
 """``kernelgym serve``: environments served over OpenEnv, tested on real server processes on loopback."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ import kernelgym  # noqa: E402
 from kernelgym.envs.core import EpisodeError  # noqa: E402
 from kernelgym.result import KernelResult  # noqa: E402
 from kernelgym.serve.client import KernelGymClient, ServeError  # noqa: E402
+from kernelgym.serve.models import KernelGymAction  # noqa: E402
 from kernelgym.serve.process import ServerProcess  # noqa: E402
 
 TOKEN = "test-token-1234"
@@ -185,6 +187,60 @@ def test_completion_that_is_not_unicode_is_refused(server):
         env.close()
 
 
+def test_openenv_client_plays_an_episode(server):
+    """OpenEnv's own client (``EnvClient``, through ``KernelGymClient.sync()``) speaks the server's session protocol:
+    reset, step with a typed action, state."""
+    local = kernelgym.make(TEXT, max_turns=2)
+    client = KernelGymClient(server.url, TEXT, token=TOKEN).sync()
+    try:
+        reset = client.reset(seed=3)
+        answer = local.reference_answer(local.task(reset.observation.task_id))
+        step = client.step(KernelGymAction(completion=answer))
+        state = client.state()
+    finally:
+        client.close()
+    assert reset.observation.prompt == local.reset(seed=3)[0] and reset.done is False
+    assert (step.reward, step.done, step.observation.terminated) == (1.0, True, True)
+    assert (state.turn, state.done) == (1, True)
+
+
+@pytest.mark.parametrize("message, code", [
+    ("{not json", "INVALID_JSON"),
+    ('{"type": "dance"}', "UNKNOWN_TYPE"),
+    ("[1, 2]", "UNKNOWN_TYPE"),
+    ('{"type": "step"}', "VALIDATION_ERROR"),
+    ('{"type": "state", "extra": 1}', "VALIDATION_ERROR"),
+    ('{"type": "reset", "data": [1]}', "VALIDATION_ERROR"),
+    ('{"type": "step", "data": {"completion": 7}}', "VALIDATION_ERROR"),
+    ('{"type": "step", "data": {"completion": "7", "extra": 1}}', "VALIDATION_ERROR"),
+    ('{"type": "step", "data": {"completion": "7"}}', "EXECUTION_ERROR"),  # before reset
+])
+def test_malformed_message_gets_openenv_error_code_and_the_session_goes_on(server, message, code):
+    from websockets.sync.client import connect
+
+    url = server.url.replace("http://", "ws://") + f"/{TEXT}/ws"
+    with connect(url, additional_headers={"Authorization": f"Bearer {TOKEN}"}, proxy=None) as ws:
+        ws.send(message)
+        reply = json.loads(ws.recv(timeout=30))
+        ws.send(json.dumps({"type": "state"}))
+        state = json.loads(ws.recv(timeout=30))
+    assert (reply["type"], reply["data"]["code"]) == ("error", code)
+    assert state["type"] == "state" and state["data"]["done"] is True
+
+
+def test_session_cut_off_by_the_transport_is_opened_again(server):
+    """After the server closed a session (a message over its size limit), the next reset opens a new one."""
+    env = kernelgym.make(TEXT, url=server.url, token=TOKEN)
+    try:
+        env.reset(seed=0)
+        with pytest.raises(ServeError, match="message too big"):
+            env.step("7" * (6 * MAX_CHARS + 70_000))
+        prompt, _ = env.reset(seed=1)
+    finally:
+        env.close()
+    assert prompt == kernelgym.make(TEXT, max_turns=2).reset(seed=1)[0]
+
+
 KILLED_CLIENT = """
 import sys, time, kernelgym
 env = kernelgym.make(sys.argv[1], url=sys.argv[2], token=sys.argv[3])
@@ -223,6 +279,19 @@ def test_sessions_over_the_limit_are_refused_and_idle_ones_reaped():
             assert wait_for(lambda: sessions_of(idle_server) == 0, timeout_s=20.0)
             with pytest.raises(ServeError, match="closed"):
                 env.reset(seed=0)
+        finally:
+            env.close()
+
+
+def test_client_silent_between_requests_keeps_its_session():
+    """A client that sends nothing for longer than the server's ping interval (a model generating between reset and
+    step) but less than --idle-timeout keeps its session: RemoteEnv answers the pings at its next request."""
+    with ServerProcess([TEXT], ["--idle-timeout", "6"]) as quiet_server:  # pings every 3 s
+        env = kernelgym.make(TEXT, url=quiet_server.url)
+        try:
+            env.reset(seed=0)
+            time.sleep(4.5)
+            assert env.step("7")[4]["turn"] == 1
         finally:
             env.close()
 

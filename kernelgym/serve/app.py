@@ -1,8 +1,10 @@
 """The ``kernelgym serve`` application: KernelGym environments as OpenEnv environments, several in one server.
 
-Each environment id gets OpenEnv's own server (``HTTPEnvServer``: ``/ws`` sessions, ``/schema``, ``/metadata``,
-``/health``) mounted under its id, ``http://HOST:PORT/<env_id>``, so any OpenEnv client that speaks the typed
-records of :mod:`kernelgym.serve.models` can use it. A session is one WebSocket: its own twin of the environment
+Each environment id gets OpenEnv's own server (``HTTPEnvServer``: ``/schema``, ``/metadata``, ``/health`` and the
+sessions) mounted under its id, ``http://HOST:PORT/<env_id>``, so any OpenEnv client that speaks the typed records
+of :mod:`kernelgym.serve.models` can use it; its ``/ws`` protocol is answered by
+:class:`kernelgym.serve.endpoint.SessionEndpoint`, which does less work per message. A session is one WebSocket:
+its own twin of the environment
 (:class:`kernelgym.serve.environment.ServedEnv`), graded on the server's shared sandbox pool; sessions idle longer
 than ``idle_timeout_s`` are closed by OpenEnv's reaper, and a client that disconnects (or dies) ends its session at
 once. ``GET /envs`` lists the ids and their open sessions. OpenEnv's stateless HTTP ``/reset`` and ``/step`` are
@@ -64,6 +66,7 @@ def build_app(envs: list[TextEnv], settings: ServeSettings):
     from openenv.core.env_server.http_server import HTTPEnvServer
     from openenv.core.env_server.types import ConcurrencyConfig, ServerMode
 
+    from .endpoint import SessionEndpoint
     from .environment import ServedEnv
     from .guard import Guard
     from .models import KernelGymAction, KernelGymObservation
@@ -109,7 +112,8 @@ def build_app(envs: list[TextEnv], settings: ServeSettings):
     for env_id, sub in zip(servers, subapps):
         app.mount(f"/{env_id}", sub)
     return Guard(app, settings.token, max_body_bytes=settings.max_message_bytes,
-                 websocket_paths=frozenset(f"/{env_id}/ws" for env_id in servers))
+                 websockets={f"/{env_id}/ws": SessionEndpoint(server, KernelGymAction)
+                             for env_id, server in servers.items()})
 
 
 def _factory(cls, env: TextEnv, max_action_chars: int):
@@ -134,9 +138,11 @@ def serve(envs: list[TextEnv], settings: ServeSettings, ready=print) -> None:
     sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     port = sock.getsockname()[1]
     # No per-message compression: completions are small next to its CPU cost, and a compressed message could
-    # inflate past ws_max_size only after it was accepted.
+    # inflate past ws_max_size only after it was accepted. A blocking client (RemoteEnv) answers pings at its next
+    # request, so a silent client (a model generating) gets the idle timeout to answer, as an idle session does.
     config = uvicorn.Config(app, log_level="warning", ws_max_size=settings.max_message_bytes,
-                            ws_per_message_deflate=False, ws_ping_interval=20.0, ws_ping_timeout=20.0,
+                            ws_per_message_deflate=False, ws_ping_interval=min(20.0, settings.idle_timeout_s / 2),
+                            ws_ping_timeout=settings.idle_timeout_s,
                             limit_concurrency=settings.max_sessions * len(envs) + 32, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host

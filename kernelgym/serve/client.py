@@ -4,8 +4,10 @@
   environment id of a server, sending :class:`~kernelgym.serve.models.KernelGymAction` and receiving
   :class:`~kernelgym.serve.models.KernelGymObservation`; it adds the bearer token and turns the server's refusals
   into :class:`ServeError` with the server's reason.
-- :class:`RemoteEnv` is the Gymnasium face over it: ``kernelgym.make(env_id, url=URL)`` returns one, with the
-  ``reset``/``step`` of the local environment, so a training loop or a benchmark works the same on either.
+- :class:`RemoteEnv` is the Gymnasium face of a served environment: ``kernelgym.make(env_id, url=URL)`` returns one,
+  with the ``reset``/``step`` of the local environment, so a training loop or a benchmark works the same on either.
+  It speaks the same OpenEnv messages as the client above, over a blocking connection
+  (:class:`~kernelgym.serve.connection.Connection`) that costs less per message than an event loop.
 """
 from __future__ import annotations
 
@@ -19,11 +21,10 @@ from openenv.core.client_types import StepResult
 from openenv.core.env_client import EnvClient
 
 from ..envs.core import EpisodeError, text_space
+from .connection import Connection, ServeError, refusal, served_ids
 from .models import KernelGymAction, KernelGymObservation, KernelGymState
 
-
-class ServeError(RuntimeError):
-    """The server refused a request or could not be reached; the message gives its reason."""
+__all__ = ["KernelGymClient", "RemoteEnv", "ServeError", "served_ids", "observation_of"]
 
 
 class KernelGymClient(EnvClient[KernelGymAction, KernelGymObservation, KernelGymState]):
@@ -60,13 +61,7 @@ class KernelGymClient(EnvClient[KernelGymAction, KernelGymObservation, KernelGym
             self._ws = await connect(self._ws_url, open_timeout=self._connect_timeout, max_size=self._max_message_size,
                                      additional_headers=headers, proxy=None, compression=None)
         except InvalidStatus as exc:
-            status = exc.response.status_code
-            if status in (401, 403):
-                raise ServeError(f"{self.server_url} refused the connection: missing or wrong token") from None
-            if status == 404:
-                raise ServeError(f"{self.server_url} does not serve {self.env_id!r}; it serves: "
-                                 f"{', '.join(served_ids(self.server_url, self._token))}") from None
-            raise ServeError(f"{self._ws_url}: HTTP {status}") from None
+            raise refusal(self.server_url, self.env_id, exc.response.status_code, self._token) from None
         except OSError as exc:
             raise ServeError(f"cannot reach {self.server_url}: {exc}") from None
         return self
@@ -105,25 +100,29 @@ class KernelGymClient(EnvClient[KernelGymAction, KernelGymObservation, KernelGym
         return {"completion": completion}
 
     def _parse_result(self, payload: dict[str, Any]) -> StepResult[KernelGymObservation]:
-        observation = KernelGymObservation(**payload.get("observation", {}), reward=payload.get("reward"),
-                                           done=payload.get("done", False))
-        return StepResult(observation=observation, reward=payload.get("reward"), done=payload.get("done", False))
+        observation = observation_of(payload)
+        return StepResult(observation=observation, reward=observation.reward, done=observation.done)
 
     def _parse_state(self, payload: dict[str, Any]) -> KernelGymState:
         return KernelGymState(**payload)
 
 
-def served_ids(server_url: str, token: str | None = None) -> list[str]:
-    """The environment ids a server serves (``GET /envs``)."""
-    import httpx
+def observation_of(payload: dict[str, Any]) -> KernelGymObservation:
+    """The observation in a reply's ``data`` (OpenEnv's ``{"observation": ..., "reward": ..., "done": ...}``),
+    validated.
 
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    Raises:
+        ServeError: The reply does not hold a valid observation.
+    """
+    from pydantic import ValidationError
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("observation"), dict):
+        raise ServeError("the server's reply holds no observation")
     try:
-        response = httpx.get(f"{server_url.rstrip('/')}/envs", headers=headers, timeout=10.0, trust_env=False)
-        response.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise ServeError(f"cannot list the environments of {server_url}: {exc}") from None
-    return sorted(response.json()["envs"])
+        return KernelGymObservation.model_validate({**payload["observation"], "reward": payload.get("reward"),
+                                                     "done": payload.get("done", False)})
+    except ValidationError as exc:
+        raise ServeError(f"the server's observation is not valid: {exc}") from None
 
 
 class RemoteEnv(gymnasium.Env):
@@ -132,15 +131,15 @@ class RemoteEnv(gymnasium.Env):
     the :class:`kernelgym.result.KernelResult` for kernel environments, a dict for the others).
 
     The environment's own arguments (``max_turns``, ``difficulty``, ...) are the server's: set them where it is
-    started. The session opens on the first ``reset`` and ends with :meth:`close`. Calls run the async client to
-    completion on a private event loop in the calling thread (a round trip through another thread's loop costs
-    more than the server does); made inside a running event loop (a notebook), it uses OpenEnv's ``.sync()``
-    wrapper, whose loop runs in a thread of its own. Use one from one thread at a time.
+    started. The session opens on the first call and ends with :meth:`close`; a session the server closed is opened
+    again by the next call. Calls block the calling thread (no event loop is needed, or disturbed where one runs).
+    Use one from one thread at a time.
 
     Args:
         env_id: The environment id.
         url: The server, ``http://127.0.0.1:8000``.
         token: The server's bearer token, if it has one.
+        message_timeout_s: How long to wait for one reply (a kernel grading can take minutes).
     """
 
     metadata = {"render_modes": []}
@@ -149,7 +148,9 @@ class RemoteEnv(gymnasium.Env):
         self.env_id = env_id
         self.url = url
         self.observation_space = self.action_space = text_space()
-        self._client = _Blocking(KernelGymClient(url, env_id, token=token, message_timeout_s=message_timeout_s))
+        self._token = token
+        self._message_timeout_s = message_timeout_s
+        self._connection: Connection | None = None
         self._done = True
 
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[str, dict]:
@@ -158,8 +159,8 @@ class RemoteEnv(gymnasium.Env):
         task_id = options.pop("task_id", None)
         if options:
             raise ValueError(f"reset options of a served environment: task_id only, not {', '.join(options)}")
-        kwargs = {key: value for key, value in (("seed", seed), ("task_id", task_id)) if value is not None}
-        observation = self._client.reset(**kwargs).observation
+        data = {key: value for key, value in (("seed", seed), ("task_id", task_id)) if value is not None}
+        observation = observation_of(self._request({"type": "reset", "data": data}).get("data"))
         self._done = False
         return observation.prompt, {"env_id": observation.env_id, "task_id": observation.task_id, "turn": 0}
 
@@ -168,7 +169,7 @@ class RemoteEnv(gymnasium.Env):
             raise TypeError(f"the action is the completion text (str), not {type(action).__name__}")
         if self._done:
             raise EpisodeError(f"{self.env_id}: call reset() before step(); the episode is not running")
-        observation = self._client.step(KernelGymAction(completion=action)).observation
+        observation = observation_of(self._request({"type": "step", "data": {"completion": action}}).get("data"))
         self._done = observation.done
         info = {"env_id": observation.env_id, "task_id": observation.task_id, "turn": observation.turn,
                 "components": observation.components, "contributions": observation.contributions,
@@ -178,46 +179,23 @@ class RemoteEnv(gymnasium.Env):
 
     def state(self) -> KernelGymState:
         """The session's state on the server."""
-        return self._client.state()
+        from pydantic import ValidationError
 
-    def close(self) -> None:
-        self._client.close()
-
-
-class _Blocking:
-    """Blocking calls of an async client: run to completion on a private event loop, or through OpenEnv's
-    ``SyncEnvClient`` where this thread already runs a loop."""
-
-    def __init__(self, client: KernelGymClient):
         try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            self._loop: asyncio.AbstractEventLoop | None = asyncio.new_event_loop()
-            self._client = client
-        else:
-            self._loop, self._client = None, client.sync()
-
-    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        method = getattr(self._client, name)
-        if self._loop is None:
-            return method(*args, **kwargs)
-        return self._loop.run_until_complete(method(*args, **kwargs))
-
-    def reset(self, **kwargs: Any) -> StepResult[KernelGymObservation]:
-        return self._call("reset", **kwargs)
-
-    def step(self, action: KernelGymAction) -> StepResult[KernelGymObservation]:
-        return self._call("step", action)
-
-    def state(self) -> KernelGymState:
-        return self._call("state")
+            return KernelGymState.model_validate(self._request({"type": "state"}).get("data"))
+        except ValidationError as exc:
+            raise ServeError(f"the server's state is not valid: {exc}") from None
 
     def close(self) -> None:
-        if self._loop is not None and self._loop.is_closed():
-            return
-        self._call("close")
-        if self._loop is not None:
-            self._loop.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+        if self._connection is None or not self._connection.is_open:
+            self._connection = Connection(self.url, self.env_id, token=self._token,
+                                          message_timeout_s=self._message_timeout_s)
+        return self._connection.request(message)
 
 
 def _record(observation: KernelGymObservation) -> Any:

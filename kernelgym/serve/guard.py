@@ -2,8 +2,10 @@
 
 An ASGI middleware, so it sees HTTP requests and WebSocket handshakes alike. A request without the token gets
 401 (a WebSocket handshake too: it is refused before it is accepted), a WebSocket to a path that serves no
-environment 404. WebSocket messages are bounded by the server's ``ws_max_size`` (see :mod:`kernelgym.serve.app`),
-HTTP bodies here (413). ``/health`` answers without a token.
+environment 404; the others go straight to their environment's session endpoint
+(:class:`kernelgym.serve.endpoint.SessionEndpoint`), past the web framework's routing and middleware. WebSocket
+messages are bounded by the server's ``ws_max_size`` (see :mod:`kernelgym.serve.app`), HTTP bodies here (413).
+``/health`` answers without a token.
 """
 from __future__ import annotations
 
@@ -23,15 +25,16 @@ class Guard:
     """Refuse requests without the bearer token (when one is set) and HTTP bodies over ``max_body_bytes``.
 
     Args:
-        app: The application behind the guard.
+        app: The application behind the guard (HTTP requests).
         token: The bearer token every request must carry (None: no token needed).
         max_body_bytes: The largest HTTP request body accepted.
-        websocket_paths: The paths where a WebSocket may open (others are refused with 404).
+        websockets: The paths where a WebSocket may open, each with the application that serves it (others are
+            refused with 404).
     """
 
-    def __init__(self, app: App, token: str | None, max_body_bytes: int, websocket_paths: frozenset[str]):
+    def __init__(self, app: App, token: str | None, max_body_bytes: int, websockets: dict[str, App]):
         self.app = app
-        self.websocket_paths = websocket_paths
+        self.websockets = websockets
         self._expected = f"Bearer {token}".encode() if token else None
         self.max_body_bytes = max_body_bytes
 
@@ -42,8 +45,11 @@ class Guard:
         if not self._authorized(scope):
             return await _reply(send, 401, "missing or wrong bearer token (send 'Authorization: Bearer TOKEN')",
                                 scope)
-        if kind == "websocket" and scope["path"] not in self.websocket_paths:
-            return await _reply(send, 404, f"no environment is served at {scope['path']}", scope)
+        if kind == "websocket":
+            endpoint = self.websockets.get(scope["path"])
+            if endpoint is None:
+                return await _reply(send, 404, f"no environment is served at {scope['path']}", scope)
+            return await endpoint(scope, receive, send)
         if kind == "http":
             declared = dict(scope["headers"]).get(b"content-length")
             if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
