@@ -176,3 +176,20 @@ def _training_fields():
 def test_every_training_field_is_checked(cls, field):
     """A field added to a training config without a check fails here: nothing of the wrong kind gets through."""
     assert _refused(cls, field, object()).startswith(f"{cls.__name__}.{field} must be ")
+
+
+@pytest.mark.parametrize("field, value", [("port", -1), ("port", 70000), ("max_action_chars", 0),
+                                          ("max_sessions", 1.5), ("idle_timeout_s", 0), ("host", ""),
+                                          ("token", 5)])
+def test_serve_settings_name_the_bad_field(field, value):
+    from kernelgym.serve.app import ServeSettings
+
+    with pytest.raises(ValueError, match=f"ServeSettings.{field} "):
+        ServeSettings(**{field: value})
+
+
+def test_serve_settings_refuse_an_open_port_without_a_token():
+    from kernelgym.serve.app import ServeSettings
+
+    with pytest.raises(ValueError, match="needs a token"):
+        ServeSettings(host="0.0.0.0")

@@ -44,7 +44,6 @@ def run(args: argparse.Namespace) -> int:
         settings = ServeSettings(host=args.host, port=args.port, token=read_token(args.token_file),
                                  max_action_chars=args.max_action_chars, max_sessions=args.max_sessions,
                                  idle_timeout_s=args.idle_timeout)
-        settings.check()
         envs = make_envs(args.envs)
     except (ValueError, OSError) as exc:
         return error(exc)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..envs.core import TextEnv
+from ..field_checks import integer, number, require, string
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -41,13 +42,19 @@ class ServeSettings:
     max_sessions: int = 64
     idle_timeout_s: float = 600.0
 
-    def check(self) -> None:
-        """Raise ValueError on settings that make no sense or are unsafe (an open port without a token)."""
+    def __post_init__(self):
+        """Refuse settings that make no sense, naming the field, or that are unsafe (an open port without a
+        token)."""
+        string(self, "host")
+        integer(self, "port", minimum=0)
+        require(self, "port", self.port <= 65535, "a port number from 0 to 65535")
+        string(self, "token", optional=True)
+        integer(self, "max_action_chars", minimum=1)
+        integer(self, "max_sessions", minimum=1)
+        number(self, "idle_timeout_s", above=0)
         if self.host not in LOOPBACK and not self.token:
             raise ValueError(f"serving on {self.host} (beyond loopback) needs a token: pass --token-file or set "
                              f"KERNELGYM_SERVE_TOKEN")
-        if self.max_action_chars < 1 or self.max_sessions < 1 or self.idle_timeout_s <= 0:
-            raise ValueError("max_action_chars and max_sessions must be at least 1, idle_timeout_s above 0")
 
     @property
     def max_message_bytes(self) -> int:
@@ -123,13 +130,12 @@ def _factory(cls, env: TextEnv, max_action_chars: int):
     return factory
 
 
-def serve(envs: list[TextEnv], settings: ServeSettings, ready=print) -> None:
-    """Serve ``envs`` until interrupted; ``ready`` is called with the URL once the port is bound."""
+def serve(envs: list[TextEnv], settings: ServeSettings, ready=None) -> None:
+    """Serve ``envs`` until interrupted; ``ready`` (if given) is called with the URL once the port is bound."""
     import socket
 
     import uvicorn
 
-    settings.check()
     app = build_app(envs, settings)
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -146,5 +152,6 @@ def serve(envs: list[TextEnv], settings: ServeSettings, ready=print) -> None:
                             limit_concurrency=settings.max_sessions * len(envs) + 32, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    ready(f"http://{host}:{port}")
+    if ready is not None:
+        ready(f"http://{host}:{port}")
     server.run(sockets=[sock])
