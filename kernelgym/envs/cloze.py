@@ -48,6 +48,19 @@ The blank is one of:
 Answer with the letter of the right expression (or the expression itself) inside <answer></answer>, for example \
 <answer>A</answer>."""
 
+# Difficulty 0: the line with the blank and the two choices, last, in a prompt short enough for the tiny model (its
+# attention finds the choices among ~150 tokens, not among the ~1,000 of a whole kernel; see the README).
+LINE_TEMPLATE = """\
+A line of a Triton kernel:
+
+```python
+{line}
+```
+
+Which expression fills <BLANK>? Answer with its letter inside <answer></answer>.
+{choices}
+"""
+
 FREE_FORMAT = """\
 Answer with the Python expression that fills {which} inside <answer></answer>, for example \
 <answer>x + y</answer>{order}."""
@@ -205,12 +218,16 @@ class KernelClozeEnv(KernelEnv):
 
     def _prompt(self, statement: str, cloze: Cloze) -> str:
         count = len(cloze.pieces)
+        choices = "\n".join(f"{LETTERS[i]}. {c}" for i, c in enumerate(cloze.choices))
+        if self.difficulty == 0:
+            masked = masked_kernels(cloze.solution, list(cloze.pieces))
+            line = next(line.strip() for line in masked.splitlines() if blank(0, 1) in line)
+            return LINE_TEMPLATE.format(line=line, choices=choices)
         markers = " and ".join(f"`{m}`" for m in _markers(count))
         what = " and ".join(f"one {p.kind} expression" if p.kind != "store" else "the expression it stores"
                             for p in cloze.pieces)
         if cloze.choices:
-            answer_format = CHOICE_FORMAT.format(choices="\n".join(f"{LETTERS[i]}. {c}"
-                                                                    for i, c in enumerate(cloze.choices)))
+            answer_format = CHOICE_FORMAT.format(choices=choices)
         else:
             answer_format = FREE_FORMAT.format(
                 which="the blank" if count == 1 else "each blank",
