@@ -81,6 +81,7 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     from ..trl_rewards import RewardRouter
     from .callbacks import GradingStats, KeepBest, MetricsLog, plot_metrics
     from .data import build_rows, drop_flat, variance_study
+    from .rng import keeping_rng
 
     cuda = torch.cuda.is_available()
     if config.vllm and not cuda:  # before anything in the run folder is touched
@@ -100,7 +101,7 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
         eval_rows = build_rows([e for e, _ in with_validation], [w for _, w in with_validation], "validation",
                                config.eval_size, config.balance_by, config.seed)
     router = RewardRouter(envs)
-    reward_funcs, rollout = router.reward_funcs(), None
+    reward_funcs, rollout = [keeping_rng(func) for func in router.reward_funcs()], None  # grading seeds torch
     if config.env_url:  # grade on a kernelgym serve process instead (TRL's rollout_func, OpenEnv sessions)
         from .served import ServedRollout, check_served, served_token
 

@@ -262,6 +262,35 @@ def candidates(piece: Piece, rng: random.Random, count: int = 4) -> list[str]:
     return chosen
 
 
+_TORCH_FUNCTIONS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+
+
+def torch_form(expression: str) -> str:
+    """The expression as PyTorch code, the way a model that does not know Triton might fill the blank: every
+    ``tl.NAME`` becomes ``torch.NAME``; an expression without ``tl`` gets a ``torch`` function at its top (``+ - *
+    /`` become ``torch.add``, ``sub``, ``mul``, ``div``; anything else is wrapped in ``torch.as_tensor``).
+
+    PyTorch cannot run inside a ``@triton.jit`` function, so this is a wrong fill; the grader decides, as for every
+    candidate (the tests grade each task's torch form through the sandbox).
+
+    >>> torch_form("tl.where(x > 0.0, x, tl.exp(x) - 1.0)")
+    'torch.where(x > 0.0, x, torch.exp(x) - 1.0)'
+    >>> torch_form("0.5 * x * (1.0 + t)"), torch_form("a[:, None]")
+    ('torch.mul(0.5 * x, 1.0 + t)', 'torch.as_tensor(a[:, None])')
+    """
+    tree = safe_ast.parse(parse_fill(expression), mode="eval")
+    renamed = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "tl":
+            node.value.id, renamed = "torch", True
+    body = tree.body
+    if not renamed:
+        name = _TORCH_FUNCTIONS.get(type(getattr(body, "op", None)), "as_tensor")
+        args = [body.left, body.right] if name != "as_tensor" else [body]
+        body = ast.Call(ast.Attribute(ast.Name("torch", ast.Load()), name, ast.Load()), args, [])
+    return ast.unparse(body)
+
+
 _SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Lt: ast.Gt, ast.Gt: ast.Lt,
           ast.LtE: ast.GtE, ast.GtE: ast.LtE, ast.BitAnd: ast.BitOr, ast.BitOr: ast.BitAnd}
 _FUNCTION_SWAPS = {"maximum": "minimum", "minimum": "maximum", "exp": "log", "log": "exp", "sigmoid": "exp",

@@ -7,7 +7,9 @@ import random
 import pytest
 
 from conftest import PROBLEMS
-from kernelgym.cloze import KINDS, FillError, candidates, find_pieces, mask, parse_fill, splice, stable_rng
+from kernelgym.cloze import (
+    KINDS, FillError, candidates, find_pieces, mask, parse_fill, splice, stable_rng, torch_form,
+)
 from kernelgym.problem import discover, is_problem_file
 
 SOLUTIONS = sorted(p.with_name(p.stem + "_solution.py") for p in discover(PROBLEMS / "level1")
@@ -112,3 +114,16 @@ def test_a_fill_cannot_close_the_code_block_it_is_graded_in(fill):
     spliced = splice(source, [store], [fill])
     assert not any(line.lstrip().startswith("```") for line in spliced.splitlines())
     assert spliced.count("\n") == source.count("\n")
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_the_torch_form_of_a_stored_expression_calls_torch_and_never_tl(path):
+    """Difficulty 0's wrong choice: one expression that calls torch, with no ``tl`` name left, and differs from the
+    right one."""
+    source = path.read_text()
+    for store in (p for p in find_pieces(source) if p.kind == "store"):
+        wrong = torch_form(store.text)
+        tree = ast.parse(wrong, mode="eval")
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        assert "torch" in names and "tl" not in names, wrong
+        assert parse_fill(wrong) == wrong != parse_fill(store.text)

@@ -2,6 +2,10 @@
 cheating fills do not, difficulty and splits behave, and the environment passes the checker."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 import kernelgym
@@ -29,7 +33,7 @@ def relu_store_task(env: KernelClozeEnv):
     return next(t for t in env.tasks() if t.task_id.startswith("level1/02_relu:store"))
 
 
-@pytest.mark.parametrize("difficulty", [1, 2, 3])
+@pytest.mark.parametrize("difficulty", [0, 1, 2, 3])
 def test_reference_fills_score_one_through_the_sandbox(difficulty, quick_grader):
     """The original pieces (the letter of the original at difficulty 1), on a few tasks of each difficulty."""
     env = cloze(difficulty, quick_grader)
@@ -113,8 +117,9 @@ def test_difficulty_is_read_from_an_env_option_and_checked():
     assert all("The blank is one of:" in task.prompt for task in easy.tasks())
     hard = kernelgym.make("kernelgym/kernel-cloze-v0", difficulty=3)
     assert all(len(task.columns["kinds"]) == 2 and "<BLANK_2>" in task.prompt for task in hard.tasks())
-    with pytest.raises(ValueError, match="difficulty must be one of 1, 2, 3"):
-        kernelgym.make("kernelgym/kernel-cloze-v0", difficulty=4)
+    for wrong in (-1, 4):
+        with pytest.raises(ValueError, match="difficulty must be one of 0, 1, 2, 3"):
+            kernelgym.make("kernelgym/kernel-cloze-v0", difficulty=wrong)
 
 
 def test_tasks_take_their_problems_split_and_are_stable():
@@ -139,7 +144,50 @@ def test_a_prompt_never_shows_the_masked_piece_where_it_was():
     assert "tl.maximum(x, 0.0)" not in task.prompt
 
 
-@pytest.mark.parametrize("difficulty", [2, 3])
+@pytest.mark.parametrize("difficulty", [0, 2, 3])
 def test_other_difficulties_pass_the_checker(difficulty, quick_grader):
     """Difficulty 1 (the default) runs in tests/test_env_checker.py with every registered id."""
     check_env(cloze(difficulty, quick_grader))
+
+
+def test_difficulty_zero_is_the_stored_expression_against_its_torch_form_in_both_orders():
+    """Each blank gives two tasks whose choices are the same two expressions, swapped; the id ends with the right
+    letter; so neither a letter nor a position answers the tasks."""
+    env = kernelgym.make("kernelgym/kernel-cloze-v0", difficulty=0)
+    tasks = {task.task_id: task for task in env.tasks()}
+    first, second = tasks[RELU_STORE + ":A"], tasks[RELU_STORE + ":B"]
+    assert env.cloze(first).choices == ("tl.maximum(x, 0.0)", "torch.maximum(x, 0.0)")
+    assert env.cloze(second).choices == env.cloze(first).choices[::-1]
+    assert env.reference_answer(first) == "<answer>A</answer>" and env.reference_answer(second) == "<answer>B</answer>"
+    assert all(env.reference_answer(task) == f"<answer>{task_id[-1]}</answer>" for task_id, task in tasks.items())
+    assert len(tasks) == 2 * len(kernelgym.make("kernelgym/kernel-cloze-v0", difficulty=1).tasks())
+
+
+def test_difficulty_zero_prompts_show_the_line_with_the_blank_and_the_choices_last():
+    env = kernelgym.make("kernelgym/kernel-cloze-v0", difficulty=0)
+    prompt = env.task(RELU_STORE + ":B").prompt
+    assert "tl.store(out_ptr + offsets, <BLANK>, mask=mask)" in prompt and "def relu_kernel" not in prompt
+    assert prompt.rstrip().endswith("A. torch.maximum(x, 0.0)\nB. tl.maximum(x, 0.0)")
+    assert max(len(task.prompt) for task in env.tasks()) < 500  # short enough for the tiny model's attention
+
+
+def test_difficulty_zero_tasks_are_the_same_in_every_process():
+    """Task construction uses no seed and no process state: a fresh interpreter (another hash seed) builds the
+    same ids, prompts and answers."""
+    code = ("import kernelgym; env = kernelgym.make('kernelgym/kernel-cloze-v0', difficulty=0, tags='');"
+            "print([(t.task_id, t.prompt, env.reference_answer(t)) for t in env.tasks()])")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1 and "store@" in runs.pop()
+
+
+@pytest.mark.parametrize("task_id", [RELU_STORE, "level1/01_vector_add:store@15:32", "level1/15_hardswish:store@16:10"])
+def test_difficulty_zero_torch_choice_earns_no_compile_or_correctness(task_id, quick_grader):
+    """The wrong letter splices the PyTorch form into the kernel: it cannot run in Triton, so only format is
+    earned (or nothing, where a static check flags it)."""
+    env = cloze(0, quick_grader)
+    task = env.task(task_id + ":B")
+    verdict = env.grade(task, "<answer>A</answer>")
+    assert env.cloze(task).choices[0].startswith("torch.")
+    assert not verdict.solved and verdict.components["compile"] == 0.0
+    assert verdict.reward <= env.weights.format

@@ -11,7 +11,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cloze import FillError, Piece, blank, candidates, find_pieces, masked_kernels, parse_fill, splice, stable_rng
+from ..cloze import (
+    FillError, Piece, blank, candidates, find_pieces, masked_kernels, parse_fill, splice, stable_rng, torch_form,
+)
 from ..grader import Grader, GraderConfig
 from ..problem import load_problem
 from ..prompts import kernel_feedback
@@ -21,7 +23,7 @@ from ..rewards import DEFAULT_WEIGHTS, RewardWeights
 from .core import Graded, Task
 from .kernel import KernelEnv
 
-DIFFICULTIES = (1, 2, 3)
+DIFFICULTIES = (0, 1, 2, 3)
 LETTERS = "ABCDEFGH"
 ANSWER = re.compile(r"<answer>(.*?)</answer>", re.S)
 
@@ -46,6 +48,19 @@ The blank is one of:
 Answer with the letter of the right expression (or the expression itself) inside <answer></answer>, for example \
 <answer>A</answer>."""
 
+# Difficulty 0: the line with the blank and the two choices, last, in a prompt short enough for the tiny model (its
+# attention finds the choices among ~150 tokens, not among the ~1,000 of a whole kernel; see the README).
+LINE_TEMPLATE = """\
+A line of a Triton kernel:
+
+```python
+{line}
+```
+
+Which expression fills <BLANK>? Answer with its letter inside <answer></answer>.
+{choices}
+"""
+
 FREE_FORMAT = """\
 Answer with the Python expression that fills {which} inside <answer></answer>, for example \
 <answer>x + y</answer>{order}."""
@@ -59,7 +74,7 @@ class Cloze:
         problem: The key of the problem (``level1/02_relu``).
         solution: The reference solution's source.
         pieces: The blanked pieces, in answer order.
-        choices: For a multiple-choice blank (difficulty 1), the candidate expressions in letter order.
+        choices: For a multiple-choice blank (difficulties 0 and 1), the candidate expressions in letter order.
     """
 
     problem: str
@@ -68,15 +83,37 @@ class Cloze:
     choices: tuple[str, ...] = ()
 
 
+def clozes_of(problem_key: str, solution: str, difficulty: int) -> list[tuple[str, Cloze]]:
+    """The tasks of one solution at a difficulty, as ``(task_id, Cloze)`` pairs, deterministically.
+
+    A task id is the problem's key and its blanks (``level1/02_relu:store@14:32``). At difficulty 0 each blank gives
+    two tasks, the right expression and its PyTorch form (:func:`kernelgym.cloze.torch_form`) in both orders; the id
+    ends with the right one's letter (``...:store@14:32:A`` and ``...:B``), so that no task can be answered by
+    remembering a letter or a position. At difficulty 1 the choices are :func:`kernelgym.cloze.candidates`, shuffled by
+    a hash of the task id.
+    """
+    found = []
+    for pieces in blanks_of(problem_key, find_pieces(solution), difficulty):
+        task_id = problem_key + ":" + "+".join(f"{p.kind}@{p.start[0]}:{p.start[1]}" for p in pieces)
+        if difficulty == 0:
+            right = parse_fill(pieces[0].text)
+            found.append((f"{task_id}:A", Cloze(problem_key, solution, pieces, (right, torch_form(right)))))
+            found.append((f"{task_id}:B", Cloze(problem_key, solution, pieces, (torch_form(right), right))))
+        else:
+            choices = tuple(candidates(pieces[0], stable_rng(task_id))) if difficulty == 1 else ()
+            found.append((task_id, Cloze(problem_key, solution, pieces, choices)))
+    return found
+
+
 def blanks_of(problem_key: str, pieces: list[Piece], difficulty: int) -> list[tuple[Piece, ...]]:
     """The blank sets of one solution at a difficulty, deterministically:
 
-    - 1 and 2: each ``store`` piece (the expression a kernel stores), alone; at 2 every other piece too;
+    - 0, 1 and 2: each ``store`` piece (the expression a kernel stores), alone; at 2 every other piece too;
     - 3: each ``store`` piece with one other piece of another kind that does not overlap it (chosen by a hash of
       the problem and the store's place), answered in source order.
     """
     stores = [p for p in pieces if p.kind == "store"]
-    if difficulty == 1:
+    if difficulty in (0, 1):
         return [(p,) for p in stores]
     if difficulty == 2:
         return [(p,) for p in pieces]
@@ -117,8 +154,8 @@ class KernelClozeEnv(KernelEnv):
     answer: compile check, tests, hack flags. A task's split is its problem's split.
 
     ## Action Space
-    ``Text``: one ``<answer>EXPRESSION</answer>`` per blank, in order; at difficulty 1, the letter of a choice
-    (``<answer>B</answer>``) or the chosen expression.
+    ``Text``: one ``<answer>EXPRESSION</answer>`` per blank, in order; at difficulties 0 and 1, the letter of a
+    choice (``<answer>B</answer>``) or the chosen expression.
 
     ## Observation Space
     ``Text``: the task prompt; after a failed attempt in a multi-turn episode, the grader's feedback.
@@ -132,15 +169,16 @@ class KernelClozeEnv(KernelEnv):
     Terminated when the kernel with the fills is correct; truncated when ``max_turns`` attempts were made.
 
     ## Arguments
-    - ``difficulty``: 1 (the stored expression, chosen among up to four candidates shown in the prompt), 2 (any
-      one piece, written out), 3 (the stored expression and one other piece, written out).
+    - ``difficulty``: 0 (the stored expression, chosen between it and its PyTorch form, each task in both orders),
+      1 (the stored expression, chosen among up to four candidates shown in the prompt), 2 (any one piece, written
+      out), 3 (the stored expression and one other piece, written out).
     - ``problems``: a folder of problems with reference solutions (default: the built-in level 1).
     - ``tags``: only problems with one of these tags, comma-separated (default ``elementwise``; ``""`` for all).
     - ``seeds``: seeds per test case when the environment makes its own grader (default 1).
     - ``max_turns``, ``split``, ``grader``, ``executor``, ``weights``: as for ``kernelgym/kernels-v0``.
 
     ## Version History
-    - v0: first release.
+    - v0: first release; difficulty 0 added (the tasks of difficulties 1 to 3 are unchanged).
     """
 
     system_prompt = None
@@ -171,27 +209,25 @@ class KernelClozeEnv(KernelEnv):
             if self.tags and not self.tags & set(problem.tags) or not problem.solution_path.is_file():
                 continue
             self._problems[problem.key] = problem
-            solution = problem.solution_path.read_text()
-            for pieces in blanks_of(problem.key, find_pieces(solution), self.difficulty):
-                task_id = problem.key + ":" + "+".join(f"{p.kind}@{p.start[0]}:{p.start[1]}" for p in pieces)
-                choices = ()
-                if self.difficulty == 1:
-                    choices = tuple(candidates(pieces[0], stable_rng(task_id)))
-                cloze = Cloze(problem.key, solution, pieces, choices)
+            for task_id, cloze in clozes_of(problem.key, problem.solution_path.read_text(), self.difficulty):
                 self._clozes[task_id] = cloze
                 tasks.append(Task(task_id=task_id, prompt=self._prompt(statement(problem), cloze), split=problem.split,
                                   columns={"problem_path": str(problem.path), "level": problem.level or 0,
-                                           "kinds": [p.kind for p in pieces]}))
+                                           "kinds": [p.kind for p in cloze.pieces]}))
         return tasks
 
     def _prompt(self, statement: str, cloze: Cloze) -> str:
         count = len(cloze.pieces)
+        choices = "\n".join(f"{LETTERS[i]}. {c}" for i, c in enumerate(cloze.choices))
+        if self.difficulty == 0:
+            masked = masked_kernels(cloze.solution, list(cloze.pieces))
+            line = next(line.strip() for line in masked.splitlines() if blank(0, 1) in line)
+            return LINE_TEMPLATE.format(line=line, choices=choices)
         markers = " and ".join(f"`{m}`" for m in _markers(count))
         what = " and ".join(f"one {p.kind} expression" if p.kind != "store" else "the expression it stores"
                             for p in cloze.pieces)
         if cloze.choices:
-            answer_format = CHOICE_FORMAT.format(choices="\n".join(f"{LETTERS[i]}. {c}"
-                                                                    for i, c in enumerate(cloze.choices)))
+            answer_format = CHOICE_FORMAT.format(choices=choices)
         else:
             answer_format = FREE_FORMAT.format(
                 which="the blank" if count == 1 else "each blank",
@@ -251,7 +287,7 @@ class KernelClozeEnv(KernelEnv):
                 f"Answer again in the same format.")
 
     def reference_answer(self, task: Task) -> str | None:
-        """The original pieces; at difficulty 1, the letter of the original piece among the choices."""
+        """The original pieces; at difficulties 0 and 1, the letter of the original piece among the choices."""
         cloze = self.cloze(task)
         if cloze.choices:
             return f"<answer>{LETTERS[cloze.choices.index(parse_fill(cloze.pieces[0].text))]}</answer>"
