@@ -149,9 +149,10 @@ class KernelClozeEnv(KernelEnv):
     Each task is one problem's reference solution (``NN_name_solution.py``) with one or two expressions inside its
     ``@triton.jit`` kernels replaced by ``<BLANK>`` markers: the value a kernel stores, a mask, an offset, a
     reduction or a ``tl.constexpr`` (:mod:`kernelgym.cloze`). The prompt shows the problem, the kernel with its
-    blanks and the answer format. The answer's expressions are checked to be single Python expressions, spliced
-    (in parentheses) into the solution, and the whole module is graded by the sandboxed grader like any kernel
-    answer: compile check, tests, hack flags. A task's split is its problem's split.
+    blanks and the answer format; at difficulty 0, only the line with the blank and the two choices. The answer's
+    expressions are checked to be single Python expressions, spliced (in parentheses) into the solution, and the
+    whole module is graded by the sandboxed grader like any kernel answer: compile check, tests, hack flags. A
+    task's split is its problem's split.
 
     ## Action Space
     ``Text``: one ``<answer>EXPRESSION</answer>`` per blank, in order; at difficulties 0 and 1, the letter of a
@@ -162,8 +163,8 @@ class KernelClozeEnv(KernelEnv):
 
     ## Rewards
     As for every kernel task (:func:`kernelgym.rewards.total_reward`): ``0.1·format + 0.2·compile +
-    0.7·correctness``; a hack flag (a torch call in a blank, for example) makes it 0. ``format`` also requires
-    one ``<answer>`` block per blank, each a single expression.
+    0.7·correctness``; a hack flag (``__import__`` in a blank, for example) makes it 0, and a torch call earns no
+    compile or correctness. ``format`` also requires one ``<answer>`` block per blank, each a single expression.
 
     ## Episode End
     Terminated when the kernel with the fills is correct; truncated when ``max_turns`` attempts were made.
