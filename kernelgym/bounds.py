@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .problem import Problem
 from .result import KernelResult
 from .sandbox.isolation import Limits
-from .sandbox.protocol import Envelope, Job, Run, RunResult
+from .sandbox.protocol import Envelope, ImportFailure, Job, Run, RunResult
 from .sandbox_session import Sandbox, in_order
 from .seeds import SeedSource
 
@@ -68,7 +68,7 @@ def find_out_of_bounds(sandbox: Sandbox, problem: Problem, source: str, limits: 
     order = [("run", index) for index in range(len(runs))]
     with closing(in_order(sandbox.session("interpret", job, scratch), scratch, order)) as messages:
         for header, _ in messages:
-            if Envelope.from_header(header).kind != RunResult.KINDS[0]:
+            if Envelope.from_header(header).kind == ImportFailure.KIND:
                 break  # the answer did not import: nothing ran, nothing to find
             message = RunResult.from_header(header)
             if message.error is not None and message.out_of_bounds and message.index is not None:
