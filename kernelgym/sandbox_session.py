@@ -119,9 +119,9 @@ class Sandbox:
                                    f"and was killed")
         except protocol.ChannelClosed:
             kill_child(child)  # the kernel records an OOM kill in the group's events once the child is gone
-            if cgroups.out_of_memory(job.cgroup):
-                result.fail("crash", f"the answer's process was killed for using more than the "
-                                     f"{job.limits.memory_mb} MB of host memory it is allowed")
+            if cgroups.out_of_memory(job.cgroup):  # out of memory, as a MemoryError under an rlimit: runtime
+                result.fail("runtime", f"the answer ran out of memory: its process was killed for using more "
+                                       f"than the {job.limits.memory_mb} MB of host memory it is allowed")
             else:
                 result.fail("crash", CHILD_GONE)
         except (protocol.ChannelViolation, BrokenPipeError, ConnectionResetError) as exc:

@@ -143,7 +143,11 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
     layers = ["pid_namespace"] if in_pid_namespace else []
     os.setsid()
     if job.cgroup:
-        layers += cgroups.join(job.cgroup, job.limits.processes, job.limits.memory_mb * 2**20)
+        # The group is also charged for what no address-space limit counts: the zygote's pages that this process
+        # and its run process each copy on write, and the files of the private tmpfs. With those on top, the
+        # address-space limit stays the one a CPU memory bomb meets (a MemoryError, whatever the copies).
+        memory_cap = (job.limits.memory_mb + job.limits.disk_mb) * 2**20 + 2 * isolation.resident_bytes()
+        layers += cgroups.join(job.cgroup, job.limits.processes, memory_cap)
     user_tasks = 0 if "pids_cgroup" in layers else isolation.count_user_tasks()
     if isolation.unshare(isolation.CLONE_NEWNET):
         layers.append("network_namespace")

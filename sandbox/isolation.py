@@ -54,9 +54,9 @@ class Limits:
     """Resource limits for one sandboxed child.
 
     Attributes:
-        memory_mb: Host memory the child may add on top of what it inherited from the warm zygote (resident
-            memory in its memory cgroup; also address space on CPU, or private writable memory on a GPU without
-            a memory cgroup).
+        memory_mb: Host memory the child may add on top of what it inherited from the warm zygote: address space
+            on CPU, private writable memory on a GPU without a memory cgroup, and resident memory in its memory
+            cgroup (whose cap also leaves room for copies of the inherited pages and for the private tmpfs).
         cpu_seconds: CPU time before the kernel sends SIGXCPU.
         file_mb: Largest file the child may write.
         open_files: Most file descriptors open at once.
@@ -334,6 +334,12 @@ def _set(which: int, value: int) -> None:
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
     resource.setrlimit(which, (value, value))
+
+
+def resident_bytes() -> int:
+    """This process's resident memory, shared pages included (what a child forked now could copy on write)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _virtual_memory_bytes() -> int:

@@ -41,7 +41,9 @@ def get_init_inputs():
 
 
 TAGS = ["norm"]
-ATOL = 1e-5
+# A group of few values with nearly equal values has a tiny variance: 1 / sqrt(var + eps) (up to 316) magnifies
+# the float32 rounding of x - mean, so two honest summation orders differ by about 1e-5 there.
+ATOL = 1e-4
 RTOL = 1e-5
 TEST_CASES = [{"N": 2, "C": 6, "L": 100, "G": 3}, {"N": 1, "C": 4, "L": 1, "G": 2},
               {"N": 2, "C": 8, "L": 33, "G": 2, "TRANSPOSED": True}, {"N": 1, "C": 5, "L": 40, "G": 5},
