@@ -102,13 +102,16 @@ def _kernel_pieces(func: ast.FunctionDef):
     """``(kind, node)`` pairs of one kernel, in the order they are met."""
     constexprs = {arg.arg for arg in func.args.args
                   if arg.annotation is not None and "constexpr" in ast.unparse(arg.annotation)}
-    assigned: list[tuple[int, str, ast.expr]] = []  # (line, name, value) of every single-name assignment
+    assigned: list[tuple[int, str, ast.expr]] = []  # (line, name, value) of every single-name (augmented) assignment
     for node in ast.walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.append((node.lineno, node.targets[0].id, node.value))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            assigned.append((node.lineno, node.target.id, node.value))
 
     def definition(name: ast.expr, before: int) -> ast.expr:
-        """The expression last assigned to a plain name before a line (the node itself when there is none)."""
+        """The expression last written to a plain name before a line (the node itself when there is none): for an
+        accumulator (``acc = tl.zeros(...)``, then ``acc += tl.dot(a, b)`` in a loop) the update, not the zeros."""
         if not isinstance(name, ast.Name):
             return name
         earlier = [value for line, target, value in assigned if target == name.id and line < before]

@@ -41,6 +41,14 @@ def test_the_blank_replaces_exactly_the_piece():
     assert masked.replace("<BLANK>", store.text) == source
 
 
+def test_an_accumulators_stored_piece_is_its_update_not_its_zeros():
+    """A stored accumulator (``acc = tl.zeros(...)``, ``acc += tl.dot(a, b)`` in a loop): the piece is the update,
+    the computation, never the zeros that any answer would guess."""
+    source = (PROBLEMS / "level1" / "04_matmul_solution.py").read_text()
+    (store,) = [p for p in find_pieces(source) if p.kind == "store"]
+    assert store.text.startswith("tl.dot(") and "acc += <BLANK>" in mask(source, [store])
+
+
 def test_kinds_cover_mask_offset_reduction_and_constexpr():
     softmax = (PROBLEMS / "level1" / "03_softmax_solution.py").read_text()
     assert ("reduction", "tl.max(x, axis=0)") in {(p.kind, p.text) for p in find_pieces(softmax)}
