@@ -131,8 +131,26 @@ class VarianceReport:
         return {**self.summary(), "per_prompt": [{**asdict(p), "flat": p.flat} for p in self.prompts]}
 
 
+def _sample(model, tokenizer, jobs: list[tuple[int, str]], prompts: int, batch_size: int,
+            settings: dict[str, Any]) -> list[list[str]]:
+    """The completions of ``jobs`` (``(prompt index, chat text)`` pairs), grouped by prompt index."""
+    import torch
+
+    completions: list[list[str]] = [[] for _ in range(prompts)]
+    device = next(model.parameters()).device
+    for start in range(0, len(jobs), batch_size):
+        chunk = jobs[start:start + batch_size]
+        batch = tokenizer([text for _, text in chunk], return_tensors="pt", padding=True,
+                          add_special_tokens=False).to(device)
+        with torch.no_grad():
+            out = model.generate(**batch, **settings)
+        for (index, _), ids in zip(chunk, out[:, batch["input_ids"].shape[1]:]):
+            completions[index].append(tokenizer.decode(ids, skip_special_tokens=True))
+    return completions
+
 def variance_study(model, tokenizer, envs: Sequence[TextEnv], rows: Sequence[dict], k: int, max_new_tokens: int,
-                   temperature: float = 1.0, top_p: float = 1.0, batch_size: int = 64) -> VarianceReport:
+                   temperature: float = 1.0, top_p: float = 1.0, batch_size: int = 64,
+                   seed: int | None = None) -> VarianceReport:
     """Sample ``k`` completions of every distinct prompt in ``rows`` from ``model`` and grade them.
 
     Generation uses ``model.generate`` (the base model, before any adapter), with the sampling settings of the
@@ -149,6 +167,8 @@ def variance_study(model, tokenizer, envs: Sequence[TextEnv], rows: Sequence[dic
         temperature: Sampling temperature.
         top_p: Nucleus sampling threshold.
         batch_size: Sequences generated at once.
+        seed: Sample from torch's generators seeded with it (restored afterwards), so that the same run seed
+            gives the same study; None samples from their current state.
     """
     import torch
 
@@ -156,20 +176,17 @@ def variance_study(model, tokenizer, envs: Sequence[TextEnv], rows: Sequence[dic
     unique = list({(r["env_id"], r["task_id"]): r for r in rows}.values())
     texts = [tokenizer.apply_chat_template(r["prompt"], tokenize=False, add_generation_prompt=True) for r in unique]
     jobs = [(i, text) for i, text in enumerate(texts) for _ in range(k)]
-    completions: list[list[str]] = [[] for _ in unique]
     device = next(model.parameters()).device
+    settings = dict(do_sample=True, temperature=temperature, top_p=top_p, top_k=0, max_new_tokens=max_new_tokens,
+                    pad_token_id=tokenizer.pad_token_id)
+    devices = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
     was_training = model.training
     model.eval()
     try:
-        for start in range(0, len(jobs), batch_size):
-            chunk = jobs[start:start + batch_size]
-            batch = tokenizer([text for _, text in chunk], return_tensors="pt", padding=True,
-                              add_special_tokens=False).to(device)
-            with torch.no_grad():
-                out = model.generate(**batch, do_sample=True, temperature=temperature, top_p=top_p, top_k=0,
-                                     max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id)
-            for (index, _), ids in zip(chunk, out[:, batch["input_ids"].shape[1]:]):
-                completions[index].append(tokenizer.decode(ids, skip_special_tokens=True))
+        with torch.random.fork_rng(devices=devices, enabled=seed is not None):
+            if seed is not None:
+                torch.manual_seed(seed)
+            completions = _sample(model, tokenizer, jobs, len(unique), batch_size, settings)
     finally:
         model.train(was_training)
     # One grade_many per environment over all its prompts' completions, so its grader works in parallel.

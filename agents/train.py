@@ -116,7 +116,7 @@ def _train(config: TrainConfig, progress: "TrainProgress") -> TrainRun:
     if config.variance_k > 0:
         report = variance_study(model.to("cuda" if cuda else "cpu"), tokenizer, envs, train_rows,
                                 k=config.variance_k, max_new_tokens=config.max_completion_length,
-                                temperature=config.temperature, top_p=config.top_p)
+                                temperature=config.temperature, top_p=config.top_p, seed=config.seed)
         if first:
             (out / "variance.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
             print(f"variance study: {report.summary()}", file=sys.stderr)

@@ -200,6 +200,27 @@ def test_variance_study_drops_prompts_without_signal(tmp_path):
     assert not flat & set(rows) and len(rows) == json.loads((tmp_path / "config.json").read_text())["train_rows"]
 
 
+def test_the_same_seed_gives_the_same_variance_study(tmp_path):
+    """--variance-k samples before TRL seeds anything: the run's seed decides its samples, whatever the generators'
+    state before, and that state is left as it was."""
+    import torch
+
+    from kernelgym.agents.common import load_model
+    from kernelgym.agents.data import variance_study
+
+    config = tiny(tmp_path, DIGITS)
+    model, tokenizer = load_model(config, tmp_path)
+    env = kernelgym.make(DIGITS)
+    rows = env.rows("train")[:3]
+    studies = []
+    for noise in (1, 2):
+        torch.manual_seed(noise)
+        before = torch.get_rng_state()
+        studies.append(variance_study(model, tokenizer, [env], rows, k=3, max_new_tokens=8, seed=config.seed))
+        assert torch.equal(torch.get_rng_state(), before)
+    assert studies[0].to_json() == studies[1].to_json()
+
+
 def test_help_documents_every_option():
     out = subprocess.run([sys.executable, "-m", "kernelgym.cli", "train", "--help"], capture_output=True, text=True,
                          check=True).stdout
