@@ -19,6 +19,14 @@ What differs, and why:
 - torch's GPU memory share (``gpu_memory_budget``) binds the caching allocator only, which is off here, so the job
   comes without one and the layer is not claimed.
 
+What this does not cover, beyond what a zygote child does not: the threads that CUDA and the sanitizer start
+before the layers keep the host's mount and network namespaces and (as root) their capabilities, because
+``unshare`` and ``capset`` bind the calling thread only; the seccomp filter binds them too (it is synchronised over
+every thread). An answer that took over one of those threads (arbitrary native code in the process, past the audit
+hook) could reach what the host's mount namespace shows, memcheck's log included. Entering every namespace but
+the network's before CUDA starts would close that; it waits for a run on a GPU to show what the sanitizer needs.
+None of this has run on a GPU yet.
+
 This process never imports the answer; it exits with the sandboxed child's exit status.
 """
 from __future__ import annotations
