@@ -8,7 +8,9 @@ GPU) measures speed. ARCHITECTURE.md, "One grading, in the order the code runs i
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
+import threading
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from .parsing import FormatError, parse_answer
 from .problem import Problem, ProblemError, reference_outputs
 from .result import KernelResult, KernelStats
 from .rewards import total_reward
+from .sanitize import find_compute_sanitizer, run_memcheck
 from .seeds import SeedSource
 from .sandbox.protocol import (MAX_SPECS, CompileOutcome, Compiled, Envelope, ImportFailure, Job, Run, RunResult,
                                 Spec)
@@ -28,6 +31,8 @@ from .sandbox.pool import Zygote
 from .sandbox_session import Outbox, Sandbox, answer_step, in_order
 from .static_checks import check_source, warm as warm_static_checks
 from .timing import TIMED_KINDS, ReferenceTimes, Timer
+
+log = logging.getLogger(__name__)  # sanitize without compute-sanitizer; the command line shows "warning: ..."
 
 # Inputs and reference parameters come from torch's global RNG seeded per run: Problem.instantiate and
 # Problem.build_model hold the problem module's lock while they seed and draw, so gradings in other threads cannot
@@ -90,6 +95,10 @@ class GraderConfig:
         memory_budget_mb: The most memory one grading's test cases may need in the grader (estimated on meta
             tensors before anything is allocated); a larger problem is refused with ``ProblemError``. Default: a
             quarter of the machine's memory.
+        sanitize: On a GPU, also run the smallest test case once under compute-sanitizer's memcheck, in a
+            sandboxed GPU child (:mod:`kernelgym.sanitize`), for an answer not refused otherwise; an access error
+            there is ``out_of_bounds``, as in the bounds pass. Without compute-sanitizer, or on CPU, a warning
+            is logged once and grading goes on without it.
     """
 
     seeds: int = 2
@@ -106,11 +115,12 @@ class GraderConfig:
     workers: int | None = None
     seed: int | None = None
     memory_budget_mb: int | None = None
+    sanitize: bool = False
 
     def __post_init__(self):
         """Refuse a bad field at once, naming it, rather than in the middle of a run."""
         _check_count("seeds", self.seeds, minimum=1)
-        for name in ("check_compile", "check_bounds", "static_checks"):
+        for name in ("check_compile", "check_bounds", "static_checks", "sanitize"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"GraderConfig.{name} must be True or False, not {getattr(self, name)!r}")
         _check_count("timing_repeats", self.timing_repeats, minimum=1)
@@ -163,6 +173,9 @@ class Grader:
         self._compiled = CompileCache()
         self._reference_times = ReferenceTimes()
         self._case_mb: dict[tuple, int] = {}  # the largest timing case's size, per problem
+        self._sanitizer_lock = threading.Lock()
+        self._sanitizer_looked = False  # compute-sanitizer looked for (once per grader, see _compute_sanitizer)
+        self._sanitizer_path: str | None = None
 
     def __enter__(self) -> "Grader":
         return self
@@ -264,8 +277,15 @@ class Grader:
                 phase = time.monotonic()
                 self._bounds(problem, answer.source, result, seeds)
                 result.timings["bounds_s"] = time.monotonic() - phase
+            if self.config.sanitize and result.failure in ("", "incorrect", "runtime") and not result.hacks \
+                    and self._compute_sanitizer():
+                phase = time.monotonic()
+                self._sanitize(problem, answer.source, result, seeds)
+                result.timings["sanitize_s"] = time.monotonic() - phase
         elif not self.config.check_compile:
             result.compiled = result.launches > 0
+        if self.device == "cpu" and self.config.sanitize:
+            self._compute_sanitizer()  # warns once: nothing to run it on
         result.correct = (result.tests_total > 0 and result.tests_passed == result.tests_total
                           and result.compiled and not result.hacks and not result.failure)
         if result.tests_passed < result.tests_total and not result.failure:
@@ -480,10 +500,34 @@ class Grader:
                                    problem_directories(problem), seeds)
         if not found:
             return
-        offending_runs = self.config.seeds * len(found)
-        result.tests_passed = min(result.tests_passed, max(0, result.tests_total - offending_runs))
-        if result.failure in ("", "runtime", "crash", "incorrect"):
-            result.failure, result.error = "out_of_bounds", f"{found[0].label}: the answer raised\n{found[0].error}"
+        _void(result, self.config.seeds * len(found), f"{found[0].label}: the answer raised\n{found[0].error}")
+
+    # --- compute-sanitizer on a GPU ------------------------------------------------------------------
+    def _compute_sanitizer(self) -> str | None:
+        """compute-sanitizer's path where ``sanitize`` can use it; else None, with a warning logged once per
+        grader (on CPU, or where it is not installed)."""
+        with self._sanitizer_lock:
+            if not self._sanitizer_looked:
+                self._sanitizer_looked = True
+                self._sanitizer_path = find_compute_sanitizer() if self.device != "cpu" else None
+                if self.device == "cpu":
+                    log.warning("sanitize: compute-sanitizer checks GPU runs and this grader runs on the CPU; "
+                                "gradings go on without it (every CPU run is bounds-checked anyway)")
+                elif self._sanitizer_path is None:
+                    log.warning("sanitize: compute-sanitizer was not found on PATH, in $CUDA_HOME/bin or in "
+                                "/usr/local/cuda/bin; gradings go on without it (it comes with the CUDA toolkit)")
+        return self._sanitizer_path
+
+    def _sanitize(self, problem: Problem, source: str, result: KernelResult, seeds: SeedSource) -> None:
+        """Refuse an answer whose smallest test case makes memcheck report an access error on the GPU, as the
+        bounds pass does: ``out_of_bounds``, and no test of that case counts as passed."""
+        found = run_memcheck(self._sandbox, self._sanitizer_path, problem, source, self._limits(problem),
+                             tuple(self.config.target), problem_directories(problem), seeds, self.device)
+        if found.out_of_bounds:
+            _void(result, self.config.seeds, found.error)
+        elif found.problem:
+            log.warning("sanitize: %s: the memcheck run did not complete, so it found nothing: %s", problem.name,
+                         found.problem[-500:])
 
     # --- compile check -------------------------------------------------------------------------------
     def _compile(self, source: str, specs: list[Spec], result: KernelResult, hidden: list[str]) -> None:
@@ -522,6 +566,14 @@ class Grader:
             if result.failure == "runtime":  # the interpreter stumbled where a GPU's compiler stops first
                 result.failure, result.error = "compile", f"{message}\n(under the interpreter: {result.error[-500:]})"
             result.fail("compile", message)
+
+
+def _void(result: KernelResult, runs: int, error: str) -> None:
+    """An out-of-bounds access found after the runs: ``runs`` tests no longer count as passed, and the failure is
+    ``out_of_bounds`` (over a GPU's runtime error, crash or wrong result from the same access)."""
+    result.tests_passed = min(result.tests_passed, max(0, result.tests_total - runs))
+    if result.failure in ("", "runtime", "crash", "incorrect"):
+        result.failure, result.error = "out_of_bounds", error
 
 
 def problem_directories(problem: Problem) -> list[str]:

@@ -14,10 +14,11 @@ import shutil
 import tempfile
 import threading
 import time
+from typing import Callable
 
 from .result import KernelResult
 from .sandbox import cgroups, protocol
-from .sandbox.pool import ZygotePool, kill_child
+from .sandbox.pool import Spawned, ZygotePool, kill_child
 from .sandbox.protocol import Done, Envelope, Hello, ImportFailure, Job
 
 CHILD_GONE = ("the answer's process exited before grading finished (it exited, was killed by a signal, or hit a "
@@ -68,7 +69,7 @@ class Sandbox:
             pool.close()
 
     def session(self, mode: str, job: Job, result: KernelResult, outbox: Outbox | None = None,
-                max_bytes: int | None = None):
+                max_bytes: int | None = None, start: Callable[[Job], Spawned] | None = None):
         """Run one job in a fresh sandboxed child forked from a ``mode`` zygote; yield its messages until ``done``.
 
         The way to run anything in the sandbox (the kernel runs, the compile check, GPU timing, the Python grader).
@@ -83,6 +84,9 @@ class Sandbox:
             result: Where the session's own findings go.
             outbox: Lets the caller answer the child (GPU timing) and pause the deadline while it works.
             max_bytes: Largest message accepted (default: ``max_output_mb``).
+            start: Starts the child instead of a fork from a ``mode`` zygote, once the job's ``workdir`` and
+                ``cgroup`` are set (the child under compute-sanitizer, see :mod:`kernelgym.sanitize`); the child
+                it returns is ended by its ``stop``.
 
         Yields:
             ``(header, buffers)`` for every message but ``hello`` and ``done``: the header as the child sent it,
@@ -91,7 +95,12 @@ class Sandbox:
         workdir = tempfile.mkdtemp(prefix="kernelgym-")
         job.workdir = workdir
         job.cgroup = f"kernelgym-{job.secret[:16]}"
-        child = self.pool(mode).spawn()
+        try:
+            child = start(job) if start is not None else self.pool(mode).spawn()
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        stop = child.stop or kill_child
         sock = child.sock
         outbox = outbox or Outbox()
         outbox.sock = sock
@@ -118,7 +127,7 @@ class Sandbox:
             result.fail("timeout", f"the answer exceeded the wall-clock limit of {self.timeout_s:g} s "
                                    f"and was killed")
         except protocol.ChannelClosed:
-            kill_child(child)  # the kernel records an OOM kill in the group's events once the child is gone
+            stop(child)  # the kernel records an OOM kill in the group's events once the child is gone
             if cgroups.out_of_memory(job.cgroup):  # out of memory, as a MemoryError under an rlimit: runtime
                 result.fail("runtime", f"the answer ran out of memory: its process was killed for using more "
                                        f"than the {job.limits.memory_mb} MB of host memory it is allowed")
@@ -128,7 +137,7 @@ class Sandbox:
             result.fail("crash", f"the answer's process broke the grading protocol ({exc})")
         finally:
             sock.close()
-            kill_child(child)
+            stop(child)
             cgroups.remove(job.cgroup)
             shutil.rmtree(workdir, ignore_errors=True)
 

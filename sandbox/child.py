@@ -86,8 +86,12 @@ from .protocol import (CompileOutcome, Compiled, Done, Hello, ImportFailure, Job
                        encode_outputs, trim_traceback)
 
 
+# Set by the grader for a child under compute-sanitizer (``sanitized``): torch's caching allocator off, so that
+# every tensor is an allocation of its own, whose bounds memcheck checks.
+UNCACHED_ALLOCATOR = "PYTORCH_NO_CUDA_MEMORY_CACHING"
 # Passed from the zygote to a GPU child: which devices it sees (the zygote's own environment is already scrubbed).
-GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TRITON_LIBCUDA_PATH")
+GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TRITON_LIBCUDA_PATH",
+                   UNCACHED_ALLOCATOR)
 
 
 def child_main(channel_fd: int, interpret: bool, in_pid_namespace: bool = False) -> None:
@@ -131,8 +135,11 @@ def _channel_at(sock: socket.socket, fd: int) -> socket.socket:
     return socket.socket(fileno=fd)
 
 
-def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
+def _confine(job: Job, keep: set[int], in_pid_namespace: bool, inherited: set[int] = frozenset()) -> list[str]:
     """Apply every isolation layer the OS allows, in order; return the names of those that took effect.
+
+    ``keep`` holds the private channel; ``inherited`` are other descriptors left open (those that CUDA and
+    compute-sanitizer opened before a ``sanitized`` child confines itself).
 
     A GPU child gets the same layers as a CPU child, changed only as far as CUDA needs: its seccomp filter lets
     it create Unix sockets (the driver's; every other family is refused, and the host's socket directories are
@@ -163,7 +170,7 @@ def _confine(job: Job, keep: set[int], in_pid_namespace: bool) -> list[str]:
     isolation.scrub_environment(env)
     tempfile.tempdir = job.workdir  # the zygote may have cached /tmp, which is read-only here
     isolation.redirect_output(os.path.join(job.workdir, "output.log"))
-    isolation.close_other_fds(keep)
+    isolation.close_other_fds(set(keep) | set(inherited))
     memory = "address_space" if not gpu else ("none" if "memory_cgroup" in layers else "data")
     memory_layer = isolation.apply_limits(job.limits, cap_processes="pids_cgroup" not in layers, memory=memory,
                                           user_tasks=user_tasks)

@@ -12,17 +12,18 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import psutil
 
 
 class Spawned(NamedTuple):
-    """A freshly forked sandboxed child."""
+    """A freshly forked sandboxed child (or one that a process other than a zygote started)."""
 
     pid: int
     sock: socket.socket
     helper: int  # the zygote's fork helper that made the child's PID namespace and waits for it
+    stop: Callable[["Spawned"], None] | None = None  # how to end it (default: kill_child)
 
 
 class SandboxStartError(RuntimeError):

@@ -11,7 +11,8 @@ from kernelgym.sandbox.isolation import Limits
                                           ("timeout_s", 0), ("timeout_s", "60"), ("device", "gpu"),
                                           ("target", ("cuda", 90)), ("target", ("metal", 1, 32)), ("seed", "7"),
                                           ("tag", "<answer>"), ("memory_budget_mb", 0), ("limits", {}),
-                                          ("check_bounds", 1), ("check_compile", "no"), ("static_checks", None)])
+                                          ("check_bounds", 1), ("check_compile", "no"), ("static_checks", None),
+                                          ("sanitize", "yes")])
 def test_grader_config_names_the_bad_field(field, value):
     with pytest.raises(ValueError, match=f"GraderConfig.{field} "):
         GraderConfig(**{field: value})

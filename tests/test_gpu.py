@@ -121,3 +121,60 @@ def test_work_left_on_a_side_stream_is_timed(gpu_grader):
     problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
     result = gpu_grader.grade(problem, fenced((ANSWERS / "vector_add_on_a_side_stream.py").read_text()))
     assert result.speedup is None or result.speedup < 3, (result.speedup, result.error)
+
+
+@pytest.fixture(scope="module")
+def sanitizing_grader():
+    """A GPU grader with ``sanitize`` on and the interpreter's bounds pass off, so that only memcheck can find an
+    out-of-bounds access; skipped where compute-sanitizer is not installed."""
+    from kernelgym.grader import Grader, GraderConfig
+    from kernelgym.sanitize import find_compute_sanitizer
+
+    if find_compute_sanitizer() is None:
+        pytest.skip("compute-sanitizer is not installed")
+    with Grader(GraderConfig(device="cuda", timeout_s=300, timing_repeats=5, check_bounds=False,
+                             sanitize=True)) as grader:
+        yield grader
+
+
+def test_memcheck_refuses_an_unmasked_tail_on_the_gpu(sanitizing_grader):
+    """The real compute-sanitizer: an unmasked tail reads past its tensors on the GPU (each tensor is its own
+    allocation under memcheck); the verdict is the bounds pass's, with the same reward."""
+    from kernelgym.grader import reward_of
+
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = sanitizing_grader.grade(problem, fenced(attack("out_of_bounds")))
+    assert result.failure == "out_of_bounds", result.error
+    assert "compute-sanitizer's memcheck found" in result.error and "Invalid __global__" in result.error
+    assert result.tests_passed <= result.tests_total - sanitizing_grader.config.seeds
+    assert not result.correct and reward_of(result) < 1.0
+    assert "sanitize_s" in result.timings
+
+
+def test_memcheck_leaves_an_honest_answer_correct(sanitizing_grader):
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    result = sanitizing_grader.grade(problem, fenced(problem.solution_path.read_text()))
+    assert result.correct, result.error
+    assert "sanitize_s" in result.timings
+
+
+def test_the_sanitized_child_keeps_the_gpu_childs_layers():
+    """The child that compute-sanitizer starts confines itself as a zygote's GPU child does (less the GPU memory
+    share, which binds the caching allocator that memcheck's run turns off)."""
+    from kernelgym.grader import Grader, GraderConfig, problem_directories
+    from kernelgym.sanitize import find_compute_sanitizer, run_memcheck
+    from kernelgym.seeds import SeedSource
+
+    executable = find_compute_sanitizer()
+    if executable is None:
+        pytest.skip("compute-sanitizer is not installed")
+    problem = load_problem(PROBLEMS / "level1" / "01_vector_add.py")
+    with Grader(GraderConfig(device="cuda", timeout_s=300, workers=1)) as grader:
+        found = run_memcheck(grader.sandbox, executable, problem, fenced(problem.solution_path.read_text()),
+                             grader.config.limits, grader.config.target, problem_directories(problem),
+                             SeedSource(0), "cuda")
+    assert found.problem == "" and found.exit_status == 0 and found.report.errors == 0, found
+    assert {"network_namespace", "read_only_filesystem", "socket_directories_hidden", "disk_quota",
+            "problem_files_hidden", "no_capabilities", "seccomp", "rlimits", "audit_hook"} <= set(found.isolation)
+    if os.geteuid() == 0:
+        assert "pid_namespace" in found.isolation

@@ -7,7 +7,8 @@ import sys
 
 
 def grader_options(parser: argparse.ArgumentParser) -> None:
-    """Add the grading options (``--seeds``, ``--timeout``, ``--target``, ``--device``, ``--grading-seed``)."""
+    """Add the grading options (``--seeds``, ``--timeout``, ``--target``, ``--device``, ``--grading-seed``,
+    ``--sanitize``)."""
     parser.add_argument("--seeds", type=int, default=2, help="seeds per test case (default 2)")
     parser.add_argument("--timeout", type=float, default=120.0, help="wall-clock seconds per phase (default 120)")
     parser.add_argument("--target", default="cuda:90", help="compile-check target, cuda:ARCH or hip:GFX "
@@ -18,6 +19,10 @@ def grader_options(parser: argparse.ArgumentParser) -> None:
                         help="derive every input seed from S (and the problem), so that the same answer gets the "
                              "same record: for published benchmark numbers, not for training (default: secret "
                              "seeds, new for every grading)")
+    parser.add_argument("--sanitize", action="store_true",
+                        help="on a GPU, also run each answer's smallest test case once under compute-sanitizer's "
+                             "memcheck (an access error is out_of_bounds); without compute-sanitizer or a GPU, a "
+                             "warning and nothing else")
 
 
 def grader_config(args: argparse.Namespace):
@@ -33,7 +38,7 @@ def grader_config(args: argparse.Namespace):
     target = parse_target(args.target)
     require_device(args.device)
     return GraderConfig(seeds=args.seeds, timeout_s=args.timeout, target=target, device=args.device,
-                        seed=args.grading_seed)
+                        seed=args.grading_seed, sanitize=args.sanitize)
 
 
 def parse_target(text: str) -> tuple:
