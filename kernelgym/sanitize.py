@@ -23,6 +23,7 @@ import os
 import secrets
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ from .seeds import SeedSource
 # Where compute-sanitizer is looked for after PATH: the CUDA toolkit's bin folders.
 TOOLKIT_BINS = ("CUDA_HOME", "CUDA_PATH")
 DEFAULT_TOOLKIT = "/usr/local/cuda"
+TARGET_GRACE_S = 2.0  # how long the checked tree may take to exit by itself once the session ended
 EXIT_GRACE_S = 30.0  # how long compute-sanitizer may take to write its summary and exit after its target ended
 # What compute-sanitizer's environment keeps of the grader's (as a zygote's does), and what it adds.
 ENVIRONMENT = ("PATH", "HOME", "LANG", "PYTHONPATH", "TRITON_DEFAULT_FP_FUSION", "CUDA_VISIBLE_DEVICES",
@@ -225,8 +227,6 @@ class Launcher:
     def _in_tree(self, conn: socket.socket) -> bool:
         """Whether the peer is a process that compute-sanitizer started (only the grader's user can reach the
         private directory; this also keeps out that user's other processes)."""
-        import struct
-
         import psutil
 
         pid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
@@ -236,8 +236,9 @@ class Launcher:
             return False
 
     def stop(self, child: Spawned | None) -> None:
-        """Let compute-sanitizer write its summary and exit once its target ended (at most
-        :data:`EXIT_GRACE_S`), then kill whatever of its tree is left."""
+        """End the checked tree (at once where it has not ended within :data:`TARGET_GRACE_S`: a timed-out or
+        broken session), then let compute-sanitizer write its summary and exit (at most :data:`EXIT_GRACE_S`),
+        and kill whatever is left."""
         import psutil
 
         if self.process is None:
@@ -246,6 +247,12 @@ class Launcher:
             tree = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.Error:
             tree = []
+        _, alive = psutil.wait_procs(tree, timeout=TARGET_GRACE_S)
+        for process in alive:
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
         try:
             self.exit_status = self.process.wait(timeout=EXIT_GRACE_S)
         except subprocess.TimeoutExpired:

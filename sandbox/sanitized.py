@@ -69,10 +69,10 @@ def _sandboxed(sock: socket.socket, job: Job, in_pid_namespace: bool) -> None:
     code = 0
     try:
         sock = _channel_at(sock, job.limits.open_files - 1)
-        before = _open_fds()
+        before = set(isolation._open_fds())
         if job.device != "cpu":
             _start_cuda(job.device)
-        opened = _open_fds() - before
+        opened = set(isolation._open_fds()) - before
         layers = _confine(job, keep={sock.fileno()}, in_pid_namespace=in_pid_namespace, inherited=opened)
         protocol.send(sock, Hello(tuple(layers)).to_header())
         _run_job(sock, job, interpret=job.device == "cpu", in_pid_namespace=in_pid_namespace)
@@ -91,13 +91,6 @@ def _start_cuda(device: str) -> None:
     torch.cuda.init()
     torch.empty(1, device=device)
     torch.cuda.synchronize(device)
-
-
-def _open_fds() -> set[int]:
-    try:
-        return {int(name) for name in os.listdir("/proc/self/fd")}
-    except OSError:
-        return set()
 
 
 if __name__ == "__main__":
